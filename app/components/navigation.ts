@@ -1,0 +1,51 @@
+import type { Permission, Role } from '../modules/auth/permissions';
+import { can } from '../modules/auth/permissions';
+
+export interface NavItem {
+  key: string;
+  path: string;
+  permission: Permission;
+  /** Modules still to be built show an honest empty state at their path. */
+  built: boolean;
+  children?: NavItem[];
+}
+
+// The side navigation: the ten modules of the design, plus the agent's workstation and audit.
+export const NAVIGATION: NavItem[] = [
+  { key: 'workstation', path: '/agent', permission: 'workstation.use', built: false },
+  { key: 'dashboard', path: '/dashboard', permission: 'dashboard.view', built: true },
+  { key: 'projects', path: '/projects', permission: 'projects.view', built: false },
+  { key: 'lists', path: '/lists', permission: 'lists.view', built: false },
+  { key: 'tasks', path: '/tasks', permission: 'tasks.view', built: false },
+  { key: 'questionnaires', path: '/questionnaires', permission: 'questionnaires.view', built: false },
+  { key: 'dialing', path: '/dialing', permission: 'dialing.view', built: false },
+  { key: 'wrapup', path: '/wrapup', permission: 'wrapup.view', built: false },
+  { key: 'monitoring', path: '/monitoring', permission: 'monitoring.view', built: false },
+  { key: 'performance', path: '/performance', permission: 'performance.view', built: false },
+  { key: 'reports', path: '/reports', permission: 'reports.view', built: false },
+  {
+    key: 'config',
+    path: '/config',
+    permission: 'config.view',
+    built: true,
+    children: [
+      { key: 'users', path: '/config/users', permission: 'users.manage', built: true },
+      { key: 'health', path: '/config/health', permission: 'system.health', built: true },
+    ],
+  },
+  { key: 'audit', path: '/audit', permission: 'audit.view', built: true },
+];
+
+/** The navigation a role sees: items it may open, and parents only with a visible child or their own right. */
+export function navigationFor(role: Role, items: NavItem[] = NAVIGATION): NavItem[] {
+  return items.flatMap((item) => {
+    const children = item.children ? navigationFor(role, item.children) : undefined;
+    if (!can(role, item.permission) && !children?.length) return [];
+    return [{ ...item, ...(children ? { children } : {}) }];
+  });
+}
+
+/** Top-level modules not built yet, by path segment (for the "not available yet" page). */
+export function unbuiltModule(segment: string): NavItem | undefined {
+  return NAVIGATION.find((item) => !item.built && item.path === `/${segment}`);
+}

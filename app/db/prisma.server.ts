@@ -1,0 +1,33 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { env } from '../env.server';
+import { PrismaClient } from '../generated/prisma/client';
+import { forgetSingleton, singleton } from '../utils/singleton.server';
+
+function createClient(): PrismaClient {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: open the database before using Prisma');
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+}
+
+function client(): PrismaClient {
+  return singleton('prisma', createClient);
+}
+
+/**
+ * The Prisma client, created on first use so that the CLI can start the embedded database
+ * (which decides DATABASE_URL) before anything connects.
+ */
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const real = client();
+    const value = Reflect.get(real, property);
+    return typeof value === 'function' ? value.bind(real) : value;
+  },
+});
+
+export async function disconnectPrisma(): Promise<void> {
+  const store = globalThis as unknown as { __waihuSingletons?: Map<string, unknown> };
+  const existing = store.__waihuSingletons?.get('prisma') as PrismaClient | undefined;
+  if (existing) await existing.$disconnect();
+  forgetSingleton('prisma');
+}

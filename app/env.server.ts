@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every environment variable Waihu reads, in one place (README lists them).
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  WAIHU_DATA_DIR: z.string().default('.data'),
+  WAIHU_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  WAIHU_TRUST_PROXY: z.string().optional(),
+  WAIHU_SESSION_HOURS: z.coerce.number().positive().default(12),
+  WAIHU_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+  WAIHU_DEMO_PASSWORD: z.string().min(8).optional(),
+  WAIHU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment configuration:\n${problems}`);
+  }
+  cached = { ...parsed.data, dataDir: path.resolve(parsed.data.WAIHU_DATA_DIR) };
+  return cached;
+}
+
+/** Tests and the CLI change process.env after start-up (e.g. the embedded database URL). */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,32 @@
+import type { PgBoss } from 'pg-boss';
+import { logger } from '../utils/logger.server';
+import { boss } from './boss.server';
+import { type JobName, jobCatalog } from './catalog';
+import { runHeartbeat } from './handlers/heartbeat.server';
+
+type Handler<N extends JobName> = (payload: ReturnType<(typeof jobCatalog)[N]['payload']['parse']>) => Promise<unknown>;
+
+// Thin handlers: parse the payload with the catalog's schema, call the module.
+const handlers: { [N in JobName]: Handler<N> } = {
+  'system.heartbeat': (payload) => runHeartbeat(payload.reason),
+};
+
+/** Register every handler, the cron schedules, and a first heartbeat so the health page fills at once. */
+export async function startWorker(): Promise<PgBoss> {
+  const instance = await boss({ supervise: true });
+  const log = logger.child({ role: 'worker' });
+  for (const name of Object.keys(handlers) as JobName[]) {
+    const entry = jobCatalog[name];
+    await instance.work(name, { pollingIntervalSeconds: 1 }, async (jobs) => {
+      for (const job of jobs) {
+        const payload = entry.payload.parse(job.data ?? {});
+        await (handlers[name] as Handler<JobName>)(payload);
+        log.debug({ job: name, id: job.id }, 'job done');
+      }
+    });
+    if ('cron' in entry && entry.cron) await instance.schedule(name, entry.cron, { reason: 'schedule' });
+  }
+  await instance.send('system.heartbeat', { reason: 'startup' });
+  log.info({ queues: Object.keys(handlers) }, 'worker started');
+  return instance;
+}

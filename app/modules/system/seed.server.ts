@@ -1,0 +1,44 @@
+import { prisma } from '../../db/prisma.server';
+import { env } from '../../env.server';
+import { generatePassword } from '../auth/password.server';
+import type { Role } from '../auth/permissions';
+import { createUser } from '../users/users.server';
+
+const DEMO_USERS: { login: string; displayName: string; role: Role; locale: 'zh-CN' | 'en' | null }[] = [
+  { login: 'admin', displayName: '系统管理员 Admin', role: 'admin', locale: null },
+  { login: 'supervisor', displayName: '王芳 (主管)', role: 'supervisor', locale: null },
+  { login: 'agent', displayName: '李娜 (坐席)', role: 'agent', locale: null },
+  { login: 'developer', displayName: '陈伟 (开发)', role: 'developer', locale: null },
+  { login: 'auditor', displayName: '赵敏 (审计)', role: 'auditor', locale: null },
+];
+
+export interface SeedResult {
+  seeded: boolean;
+  credentials: { login: string; role: Role; password: string }[];
+}
+
+/**
+ * Demo data for an empty database: one user per role. Passwords are random unless
+ * WAIHU_DEMO_PASSWORD is set, and are shown once, by the caller, on first start.
+ */
+export async function seedDemo(): Promise<SeedResult> {
+  if ((await prisma.user.count()) > 0) return { seeded: false, credentials: [] };
+  const fixed = env().WAIHU_DEMO_PASSWORD;
+  const credentials: SeedResult['credentials'] = [];
+  for (const demo of DEMO_USERS) {
+    const password = fixed ?? generatePassword();
+    await createUser({ name: 'seed' }, { ...demo, timeZone: 'Asia/Shanghai' }, password);
+    credentials.push({ login: demo.login, role: demo.role, password });
+  }
+  return { seeded: true, credentials };
+}
+
+export function formatCredentials(credentials: SeedResult['credentials']): string {
+  const lines = credentials.map((c) => `  ${c.role.padEnd(11)} login: ${c.login.padEnd(11)} password: ${c.password}`);
+  return [
+    '',
+    '  Demo users created (演示账号). The passwords are shown this once; keep them or reset them as admin.',
+    ...lines,
+    '',
+  ].join('\n');
+}

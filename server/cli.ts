@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../app/db/database.server';
+import { applyMigrations } from '../app/db/migrate.server';
+import { disconnectPrisma } from '../app/db/prisma.server';
+import { env } from '../app/env.server';
+import { stopBoss } from '../app/jobs/boss.server';
+import { startWorker } from '../app/jobs/worker.server';
+import { isRole, ROLES } from '../app/modules/auth/permissions';
+import { startDialer } from '../app/modules/dialing/dialer.server';
+import { formatCredentials, seedDemo } from '../app/modules/system/seed.server';
+import { UserCreateSchema } from '../app/modules/users/user-schema';
+import { createUser } from '../app/modules/users/users.server';
+import { logger } from '../app/utils/logger.server';
+import { ensureProductionBuild } from './build';
+import { startWebServer } from './web';
+
+const USAGE = `Usage: waihu <command>
+
+  start         everything in one process: database (embedded unless DATABASE_URL), migrations,
+                demo data on an empty database, web, worker and dialer
+  web           the web server only
+  worker        the background job worker only
+  dialer        the dialer only
+  migrate       apply pending database migrations and exit
+  seed          create the demo data if the database is empty, and exit
+  create-user   --login <login> --role <${ROLES.join('|')}> [--name <display name>] [--password <pw>]
+`;
+
+type Stop = () => Promise<void>;
+
+// What to undo on exit, newest last: a fatal error after the database started still stops it.
+const stops: Stop[] = [];
+
+async function stopAll(): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    await stop().catch((error) => logger.error({ err: error }, 'error during shutdown'));
+  }
+}
+
+async function migrate(url: string): Promise<void> {
+  const report = await applyMigrations(url);
+  if (report.applied.length) logger.info({ applied: report.applied }, 'database migrations applied');
+  for (const name of report.modifiedAfterApply) {
+    logger.warn({ migration: name }, 'a migration file changed after it was applied; the database keeps the old version');
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then stops the parts in reverse order. */
+function stopOnSignal(): void {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await stopAll();
+    logger.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function runRoles(roles: { web?: boolean; worker?: boolean; dialer?: boolean; seed?: boolean }) {
+  if (roles.web && env().NODE_ENV !== 'development') ensureProductionBuild();
+  stopOnSignal();
+  const db = await openDatabase();
+  stops.push(db.close, disconnectPrisma, stopBoss);
+  await migrate(db.url);
+  if (roles.seed) {
+    const result = await seedDemo();
+    if (result.seeded) process.stdout.write(formatCredentials(result.credentials));
+  }
+  if (roles.worker) await startWorker();
+  if (roles.dialer) stops.push((await startDialer()).stop);
+  if (roles.web) stops.push((await startWebServer()).close);
+}
+
+async function once(task: (url: string) => Promise<void>): Promise<void> {
+  const db = await openDatabase();
+  stops.push(db.close, disconnectPrisma);
+  await task(db.url);
+  await stopAll();
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'start':
+      return runRoles({ web: true, worker: true, dialer: true, seed: true });
+    case 'web':
+      return runRoles({ web: true });
+    case 'worker':
+      return runRoles({ worker: true });
+    case 'dialer':
+      return runRoles({ dialer: true });
+    case 'migrate':
+      return once(migrate);
+    case 'seed':
+      return once(async (url) => {
+        await migrate(url);
+        const result = await seedDemo();
+        process.stdout.write(
+          result.seeded ? formatCredentials(result.credentials) : 'The database already has users; nothing seeded.\n',
+        );
+      });
+    case 'create-user': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { login: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+      });
+      if (!values.login || !isRole(values.role)) throw new UsageError('create-user needs --login and a valid --role');
+      const input = UserCreateSchema.parse({ login: values.login, role: values.role, displayName: values.name ?? values.login });
+      return once(async (url) => {
+        await migrate(url);
+        const { password } = await createUser({ name: 'cli' }, input, values.password);
+        process.stdout.write(`Created ${input.login} (${input.role}). Password: ${password}\n`);
+      });
+    }
+    default:
+      throw new UsageError(command ? `Unknown command: ${command}` : 'No command given');
+  }
+}
+
+class UsageError extends Error {}
+
+main().catch(async (error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+  } else {
+    logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+  }
+  await stopAll();
+  process.exit(1);
+});
