@@ -6,6 +6,7 @@ import {
   DashboardOutlined,
   FileDoneOutlined,
   FormOutlined,
+  FunctionOutlined,
   HeartOutlined,
   LogoutOutlined,
   MonitorOutlined,
@@ -38,6 +39,7 @@ const ICONS: Record<string, ReactNode> = {
   reports: <BarChartOutlined />,
   config: <SettingOutlined />,
   users: <TeamOutlined />,
+  rules: <FunctionOutlined />,
   health: <HeartOutlined />,
   audit: <AuditOutlined />,
 };

@@ -1,14 +1,20 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
+import rulesEn from './locales/rules/en.json';
+import rulesZhCN from './locales/rules/zh-CN.json';
 import zhCN from './locales/zh-CN.json';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 
-// Both languages ship with the page: together they are a few kilobytes.
-export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
+// Both languages ship with the page: together they are a few kilobytes. A module with many
+// strings keeps them in its own file under locales/<module>/, mounted under its key.
+export const resources = {
+  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN } },
+  en: { translation: { ...en, rules: rulesEn } },
+} as const;
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);

@@ -8,8 +8,8 @@ import { PasswordSchema } from '../modules/auth/password.server';
 import { clientIp } from '../modules/auth/session.server';
 import { LOCALES, PreferencesSchema } from '../modules/users/user-schema';
 import { changeOwnPassword, savePreferences, UserRuleError } from '../modules/users/users.server';
-import { fieldErrors } from '../utils/form-errors';
 import { COMMON_TIME_ZONES } from '../utils/format';
+import { fieldErrors } from '../utils/forms';
 
 export const loader = withPermission('account.self', ({ user }) => ({
   login: user.login,

@@ -8,8 +8,8 @@ import { ROLES } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
 import { LOCALES, UserCreateSchema, UserUpdateSchema } from '../modules/users/user-schema';
 import { createUser, listUsers, resetPassword, UserRuleError, updateUser } from '../modules/users/users.server';
-import { fieldErrors } from '../utils/form-errors';
 import { COMMON_TIME_ZONES, formatDateTime } from '../utils/format';
+import { fieldErrors } from '../utils/forms';
 
 export const loader = withPermission('users.manage', async ({ user }) => ({
   users: await listUsers(),

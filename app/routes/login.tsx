@@ -9,6 +9,7 @@ import { attemptLogin } from '../modules/auth/login.server';
 import { homePath } from '../modules/auth/permissions';
 import { clientIp, createSession } from '../modules/auth/session.server';
 import type { loader as rootLoader } from '../root';
+import { readForm } from '../utils/forms';
 
 const LoginForm = z.object({
   login: z.string().trim().min(1).max(100),
@@ -24,7 +25,7 @@ function safeRedirect(to: string | undefined, fallback: string): string {
 export const loader = withPermission('public', ({ user }) => (user ? redirect(homePath(user.role)) : null));
 
 export const action = withPermission('public', async ({ request }) => {
-  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = LoginForm.safeParse(await readForm(request));
   if (!parsed.success) return { error: 'required' as const, retryAfterSeconds: 0 };
   const result = await attemptLogin({ login: parsed.data.login, password: parsed.data.password, ip: clientIp(request) });
   if (!result.ok) {

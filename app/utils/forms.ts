@@ -14,3 +14,9 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 export function formBoolean(value: FormDataEntryValue | null): boolean {
   return value === 'on' || value === 'true';
 }
+
+/** The posted form as a plain object; a body that is not a form reads as empty (and fails validation). */
+export async function readForm(request: Request): Promise<Record<string, FormDataEntryValue>> {
+  const form = await request.formData().catch(() => null);
+  return form ? Object.fromEntries(form) : {};
+}

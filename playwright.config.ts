@@ -1,0 +1,49 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumExecutable } from './e2e/browser';
+
+const PORT = Number(process.env.E2E_PORT ?? 3311);
+/** The demo users' password on the e2e server (set before its first start, as WAIHU_DEMO_PASSWORD). */
+export const E2E_PASSWORD = 'e2e-Demo-Passw0rd';
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  // One server with shared demo data and 2 cores: one browser at a time keeps tests independent and steady.
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    locale: 'en-US',
+    timezoneId: 'Asia/Shanghai',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    // A fresh data folder each run: the server starts its own embedded PostgreSQL and seeds it.
+    command: 'rm -rf .data-e2e && node bin/waihu.js start',
+    url: `http://localhost:${PORT}/readyz`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    env: {
+      PORT: String(PORT),
+      WAIHU_DATA_DIR: '.data-e2e',
+      WAIHU_DEMO_PASSWORD: E2E_PASSWORD,
+      WAIHU_LOG_LEVEL: 'warn',
+    },
+  },
+});

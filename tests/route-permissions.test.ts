@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { can, ROLES, type Role, type RouteAccess } from '../app/modules/auth/permissions';
+import { createSession } from '../app/modules/auth/session.server';
+import { insertUser, request } from './helpers';
+import { findUndeclaredRoutes, routeFiles } from './route-permissions';
+
+const ROUTES = path.resolve('app/routes');
+
+describe('route permissions', () => {
+  it('every route in app/routes declares its permission', async () => {
+    expect(routeFiles(ROUTES).length).toBeGreaterThan(10);
+    expect(await findUndeclaredRoutes(ROUTES)).toEqual([]);
+  });
+
+  it('the check catches routes that declare nothing (its own fixture)', async () => {
+    const problems = await findUndeclaredRoutes(path.resolve('tests/fixtures/routes-missing-permission'));
+    expect(problems).toEqual([
+      { file: 'component-only.tsx', problem: 'exports neither a loader nor an action, so it declares no permission' },
+      { file: 'plain-loader.tsx', problem: 'its loader is not wrapped in withPermission()' },
+      { file: 'unguarded-action.ts', problem: 'its action is not wrapped in withPermission()' },
+    ]);
+  });
+});
+
+// Params for routes whose permission depends on the URL (the not-yet-built modules).
+const PARAMS: Record<string, Record<string, string>> = { '_app.$module.tsx': { module: 'projects' } };
+
+describe('every role against every route', () => {
+  const cookies = {} as Record<Role, string>;
+  beforeAll(async () => {
+    for (const role of ROLES) {
+      const user = await insertUser(role);
+      cookies[role] = (await createSession(request('/login'), user.id)).split(';')[0]!;
+    }
+  });
+
+  it('a role without the permission gets 403, a role with it never does; anonymous is sent to sign in', async () => {
+    let checked = 0;
+    for (const file of routeFiles(ROUTES)) {
+      const mod = (await import(pathToFileURL(file).href)) as Record<
+        string,
+        ((args: unknown) => Promise<unknown>) & { permission: unknown }
+      >;
+      const name = path.basename(file);
+      const params = PARAMS[name] ?? {};
+      for (const kind of ['loader', 'action'] as const) {
+        const handler = mod[kind];
+        if (!handler) continue;
+        const declared = handler.permission;
+        const access = (typeof declared === 'function' ? declared({ params }) : declared) as RouteAccess;
+        for (const role of [...ROLES, null]) {
+          const req = request('/x', {
+            method: kind === 'action' ? 'POST' : 'GET',
+            cookie: role ? cookies[role] : undefined,
+            headers: { 'content-type': 'application/json' },
+            body: kind === 'action' ? '{}' : undefined,
+          });
+          const status = await handler({ request: req, params, context: {} }).then(
+            () => 200,
+            (thrown: unknown) => (thrown instanceof Response ? thrown.status : 500),
+          );
+          const expected = role === null ? (access === 'public' ? 'any' : 302) : can(role, access) ? 'any' : 403;
+          const label = `${name} ${kind} as ${role ?? 'anonymous'} (${access})`;
+          if (expected === 'any') expect([200, 302, 400, 404], label).toContain(status);
+          else expect(status, label).toBe(expected);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+});
