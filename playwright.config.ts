@@ -32,7 +32,7 @@ export default defineConfig({
   },
   webServer: {
     // A fresh data folder each run: the server starts its own embedded PostgreSQL and seeds it.
-    command: 'rm -rf .data-e2e && node bin/waihu.js start',
+    command: `rm -rf .data-e2e-${PORT} && node bin/waihu.js start`,
     url: `http://localhost:${PORT}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,
@@ -41,7 +41,7 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     env: {
       PORT: String(PORT),
-      WAIHU_DATA_DIR: '.data-e2e',
+      WAIHU_DATA_DIR: `.data-e2e-${PORT}`,
       WAIHU_DEMO_PASSWORD: E2E_PASSWORD,
       WAIHU_LOG_LEVEL: 'warn',
     },
