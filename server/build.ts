@@ -18,8 +18,11 @@ export function ensureProductionBuild(): void {
   const sources = Math.max(...['app', 'public', 'vite.config.ts', 'package.json'].map(newestMtime));
   if (built > sources) return;
   logger.info('building the web app (first start or sources changed)…');
+  // VITEST (set when a test starts the server) would turn the Remix plugin off in vite.config.ts.
+  const { VITEST: _vitest, ...env } = process.env;
   const result = spawnSync(process.execPath, [path.resolve('node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], {
     stdio: 'inherit',
+    env,
   });
   if (result.status !== 0) throw new Error('The web app build failed (see above).');
 }

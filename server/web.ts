@@ -15,7 +15,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Cross-site request forgery guard for browser mutations: a form post must come from our own
  * origin. API clients (no cookies, API keys) live under /api and are exempt.
  */
-function sameOriginMutations(req: express.Request, res: express.Response, next: express.NextFunction) {
+export function sameOriginMutations(req: express.Request, res: express.Response, next: express.NextFunction) {
   if (SAFE_METHODS.has(req.method) || req.path.startsWith('/api/')) return next();
   const origin = req.get('origin');
   const site = req.get('sec-fetch-site');

@@ -9,6 +9,12 @@ export const jobCatalog = {
     // Every minute; pg-boss runs a cron at most once per minute across all workers.
     cron: '* * * * *',
   },
+  'auth.purge': {
+    payload: z.object({}),
+    queue: { retryLimit: 2, expireInSeconds: 300, deleteAfterSeconds: 86400 },
+    // Hourly: expired sessions, and login attempts past any rate-limit window.
+    cron: '17 * * * *',
+  },
 } as const satisfies Record<
   string,
   {

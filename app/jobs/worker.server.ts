@@ -1,4 +1,5 @@
 import type { PgBoss } from 'pg-boss';
+import { purgeAuthRecords } from '../modules/auth/session.server';
 import { logger } from '../utils/logger.server';
 import { boss } from './boss.server';
 import { type JobName, jobCatalog } from './catalog';
@@ -9,6 +10,7 @@ type Handler<N extends JobName> = (payload: ReturnType<(typeof jobCatalog)[N]['p
 // Thin handlers: parse the payload with the catalog's schema, call the module.
 const handlers: { [N in JobName]: Handler<N> } = {
   'system.heartbeat': (payload) => runHeartbeat(payload.reason),
+  'auth.purge': () => purgeAuthRecords(),
 };
 
 /** Register every handler, the cron schedules, and a first heartbeat so the health page fills at once. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { insertUser, request } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
-import { createSession, destroySession, getSessionUser } from './session.server';
+import { createSession, destroySession, getSessionUser, purgeAuthRecords } from './session.server';
 
 function cookieOf(setCookie: string): string {
   return setCookie.split(';')[0]!;
@@ -40,5 +40,20 @@ describe('sessions', () => {
 
   it('a forged cookie is nobody', async () => {
     expect(await getSessionUser(request('/', { cookie: 'waihu_session=%22not-a-real-session-token-at-all%22' }))).toBeNull();
+  });
+
+  it('housekeeping removes expired sessions and old login attempts, and keeps live ones', async () => {
+    const user = await insertUser('developer');
+    const live = cookieOf(await createSession(request('/login'), user.id));
+    await createSession(request('/login'), user.id);
+    const newest = await prisma.session.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
+    await prisma.session.update({ where: { id: newest!.id }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await prisma.loginAttempt.create({
+      data: { login: 'old', ip: 'x', success: false, at: new Date(Date.now() - 2 * 86_400_000) },
+    });
+    const purged = await purgeAuthRecords();
+    expect(purged.sessions).toBeGreaterThanOrEqual(1);
+    expect(purged.loginAttempts).toBeGreaterThanOrEqual(1);
+    expect(await getSessionUser(request('/', { cookie: live }))).not.toBeNull();
   });
 });

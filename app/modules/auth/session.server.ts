@@ -94,7 +94,9 @@ export async function destroyUserSessions(userId: string, exceptSessionId?: stri
   await prisma.session.deleteMany({ where: { userId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) } });
 }
 
-export async function purgeExpiredSessions(): Promise<number> {
-  const { count } = await prisma.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-  return count;
+/** Housekeeping: expired sessions, and login attempts older than a day (far past any limit window). */
+export async function purgeAuthRecords(): Promise<{ sessions: number; loginAttempts: number }> {
+  const sessions = await prisma.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+  const loginAttempts = await prisma.loginAttempt.deleteMany({ where: { at: { lt: new Date(Date.now() - 86_400_000) } } });
+  return { sessions: sessions.count, loginAttempts: loginAttempts.count };
 }
