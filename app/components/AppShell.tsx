@@ -1,4 +1,5 @@
 import {
+  ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
   ContactsOutlined,
@@ -39,6 +40,7 @@ const ICONS: Record<string, ReactNode> = {
   reports: <BarChartOutlined />,
   config: <SettingOutlined />,
   users: <TeamOutlined />,
+  plugins: <ApiOutlined />,
   rules: <FunctionOutlined />,
   health: <HeartOutlined />,
   audit: <AuditOutlined />,

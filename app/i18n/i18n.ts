@@ -1,6 +1,8 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
+import pluginsEn from './locales/plugins/en.json';
+import pluginsZhCN from './locales/plugins/zh-CN.json';
 import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
 import zhCN from './locales/zh-CN.json';
@@ -12,8 +14,8 @@ export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 // Both languages ship with the page: together they are a few kilobytes. A module with many
 // strings keeps them in its own file under locales/<module>/, mounted under its key.
 export const resources = {
-  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN } },
-  en: { translation: { ...en, rules: rulesEn } },
+  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN } },
+  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn } },
 } as const;
 
 export function isLanguage(value: unknown): value is Language {
