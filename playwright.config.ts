@@ -12,7 +12,8 @@ export default defineConfig({
   fullyParallel: false,
   // One server with shared demo data and 2 cores: one browser at a time keeps tests independent and steady.
   workers: 1,
-  reporter: [['list']],
+  // The JSON report feeds the closing count line of `npm test` (scripts/test.mjs).
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
   use: {
     baseURL: `http://localhost:${PORT}`,
     locale: 'en-US',
