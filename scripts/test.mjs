@@ -18,7 +18,13 @@ const steps = [
     args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}/vitest.json`],
   },
   { name: 'build', cmd: bin('remix'), args: ['vite:build'] },
-  { name: 'end-to-end tests', cmd: bin('playwright'), args: ['test'], needs: 'build', env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/playwright.json` } },
+  {
+    name: 'end-to-end tests',
+    cmd: bin('playwright'),
+    args: ['test'],
+    needs: 'build',
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `${RESULTS}/playwright.json` },
+  },
 ];
 
 const failed = new Set();
@@ -47,7 +53,9 @@ const failures = (vitest?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0);
 const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
 
 console.log(`\nVitest: ${vitest ? `${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed` : 'no results'}`);
-console.log(`Playwright: ${e2e ? `${e2e.stats.expected + e2e.stats.flaky} passed, ${e2e.stats.unexpected} failed` : 'no results'}`);
+console.log(
+  `Playwright: ${e2e ? `${e2e.stats.expected + e2e.stats.flaky} passed, ${e2e.stats.unexpected} failed` : 'no results'}`,
+);
 if (failed.size) console.log(`Failed steps: ${[...failed].join(', ')}`);
 console.log(`Tests: ${passed} passed, ${failures} failed, ${skipped} skipped`);
 process.exit(failed.size ? 1 : 0);

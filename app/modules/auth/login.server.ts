@@ -46,7 +46,7 @@ export async function attemptLogin(input: { login: string; password: string; ip:
   const user = await prisma.user.findUnique({ where: { login } });
   dummyHash ??= hashPassword(crypto.randomUUID());
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
-  const success = Boolean(user && user.active && valid);
+  const success = Boolean(user?.active && valid);
   await prisma.loginAttempt.create({ data: { login, ip: input.ip, success } });
   if (!success || !user) {
     const why = !user ? 'unknown login' : !user.active ? 'deactivated' : 'wrong password';
