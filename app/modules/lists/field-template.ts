@@ -174,7 +174,7 @@ export function validateRecord(
 /** JSON Schema + UI schema for react-jsonschema-form, in the viewer's language. */
 export function toJsonSchema(fields: FieldDef[], language: 'zh' | 'en') {
   const properties: Record<string, Record<string, unknown>> = {};
-  const uiSchema: Record<string, Record<string, unknown>> = { 'ui:order': fields.map((f) => f.key) };
+  const uiSchema: Record<string, unknown> = { 'ui:order': fields.map((f) => f.key) };
   for (const f of fields) {
     const title = f.label[language];
     const base: Record<string, unknown> = { title };
