@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import type { Cell } from './field-values';
+
+// Streaming readers for contact files: rows come one at a time, so a million-row file never
+// sits in memory. Every row carries the line (CSV) or row number (XLSX) a person would look up.
+
+export type FileFormat = 'csv' | 'xlsx';
+export type Encoding = 'utf-8' | 'gb18030' | 'utf-16le';
+export const DELIMITERS = [',', '\t', ';', '|'] as const;
+
+export interface SourceRow {
+  line: number;
+  cells: Cell[];
+}
+
+export interface ReadOptions {
+  format?: FileFormat;
+  /** Detected from the first 64 KiB when absent: a BOM, valid UTF-8, else GB18030 (a superset of GBK). */
+  encoding?: Encoding;
+  delimiter?: string;
+  /** XLSX: sheet name or 1-based index; the first sheet by default. */
+  sheet?: string | number;
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+
+function sample(path: string): Buffer {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SAMPLE_BYTES);
+    const read = fs.readSync(fd, buffer, 0, SAMPLE_BYTES, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function detectFormat(path: string): FileFormat {
+  const head = sample(path).subarray(0, 4);
+  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04 ? 'xlsx' : 'csv';
+}
+
+export function detectEncoding(bytes: Buffer): Encoding {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  // The sample may end inside a multi-byte character: drop up to three trailing bytes before judging.
+  for (let cut = 0; cut <= 3 && cut < bytes.length; cut++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, bytes.length - cut));
+      return 'utf-8';
+    } catch {
+      // try a shorter sample
+    }
+  }
+  return 'gb18030';
+}
+
+/** The candidate that splits the first lines into the same, largest number of columns. */
+export function detectDelimiter(text: string): string {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 5);
+  let best: string = ',';
+  let bestScore = 0;
+  for (const candidate of DELIMITERS) {
+    const counts = lines.map((line) => line.replace(/"[^"]*"/g, '').split(candidate).length - 1);
+    const first = counts[0] ?? 0;
+    const consistent = counts.every((c) => c === first);
+    const score = first * (consistent ? 2 : 1);
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export interface CsvSettings {
+  encoding: Encoding;
+  delimiter: string;
+}
+
+export function detectCsvSettings(path: string, options: ReadOptions = {}): CsvSettings {
+  const bytes = sample(path);
+  const encoding = options.encoding ?? detectEncoding(bytes);
+  const delimiter = options.delimiter ?? detectDelimiter(iconv.decode(bytes, encoding));
+  return { encoding, delimiter };
+}
+
+async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+  const { encoding, delimiter } = detectCsvSettings(path, options);
+  const parser = fs
+    .createReadStream(path)
+    .pipe(iconv.decodeStream(encoding))
+    .pipe(
+      parse({
+        delimiter,
+        bom: true,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+        info: true,
+        raw: true,
+      }),
+    );
+  for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+    // `lines` is where the record ends; quoted newlines inside it make it start earlier. The raw
+    // text may begin with skipped blank lines and end with the line break.
+    const body = raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, '');
+    yield { line: info.lines - (body.match(/\n/g) ?? []).length, cells: record };
+  }
+}
+
+type ExcelValue = ExcelJS.CellValue;
+
+function excelCell(value: ExcelValue): Cell {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('result' in value) return excelCell(value.result as ExcelValue);
+    if ('text' in value) return String(value.text);
+    if ('error' in value) return null;
+  }
+  return String(value);
+}
+
+async function* readXlsx(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+  });
+  let index = 0;
+  for await (const worksheet of reader) {
+    index++;
+    const name = (worksheet as unknown as { name?: string }).name;
+    const wanted = options.sheet ?? 1;
+    if (typeof wanted === 'number' ? wanted !== index : wanted !== name) continue;
+    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+      const cells = Array.from(values, (v) => excelCell(v as ExcelValue));
+      if (cells.every((c) => c === null || c === '')) continue;
+      yield { line: row.number, cells };
+    }
+    return;
+  }
+}
+
+export function readRows(path: string, options: ReadOptions = {}): AsyncGenerator<SourceRow> {
+  const format = options.format ?? detectFormat(path);
+  return format === 'xlsx' ? readXlsx(path, options) : readCsv(path, options);
+}
+
+/** Sheet names of an XLSX file, for the "choose a sheet" step. */
+export async function listSheets(path: string): Promise<string[]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  return workbook.worksheets.map((w) => w.name);
+}
