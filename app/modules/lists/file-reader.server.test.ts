@@ -33,7 +33,10 @@ describe('CSV', () => {
   });
 
   it('drops a UTF-8 byte order mark and detects tabs and semicolons', async () => {
-    const bom = file('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('姓名\t手机号\n王五\t13712345678\n')]));
+    const bom = file(
+      'bom.csv',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('姓名\t手机号\n王五\t13712345678\n')]),
+    );
     expect((await all(bom))[0]).toEqual({ line: 1, cells: ['姓名', '手机号'] });
     const semi = file('semi.csv', 'name;phone;note\nA;138;"x;y"\n');
     expect(await all(semi)).toEqual([

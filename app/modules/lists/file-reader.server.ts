@@ -60,7 +60,10 @@ export function detectEncoding(bytes: Buffer): Encoding {
 
 /** The candidate that splits the first lines into the same, largest number of columns. */
 export function detectDelimiter(text: string): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 5);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 5);
   let best: string = ',';
   let bestScore = 0;
   for (const candidate of DELIMITERS) {
