@@ -24,6 +24,7 @@ const USAGE = `Usage: waihu <command>
   migrate       apply pending database migrations and exit
   seed          create the demo data if the database is empty, and exit
   create-user   --login <login> --role <${ROLES.join('|')}> [--name <display name>] [--password <pw>]
+  plugin new    <name> --kind crm|carrier|notify   scaffold a plugin under plugins/<name> with a passing test
 `;
 
 type Stop = () => Promise<void>;
@@ -115,6 +116,21 @@ async function main(): Promise<void> {
         const { password } = await createUser({ name: 'cli' }, input, values.password);
         process.stdout.write(`Created ${input.login} (${input.role}). Password: ${password}\n`);
       });
+    }
+    case 'plugin': {
+      const { scaffoldPlugin, ScaffoldError } = await import('../app/plugins/scaffold.server');
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { kind: { type: 'string' } } });
+      if (positionals[0] !== 'new' || !positionals[1] || !values.kind) {
+        throw new UsageError('plugin new <name> --kind crm|carrier|notify');
+      }
+      try {
+        const { dir, relativeDir, files } = scaffoldPlugin({ name: positionals[1], kind: values.kind });
+        process.stdout.write(`Created ${dir}: ${files.join(', ')}\nRun its test: npx vitest run ${relativeDir}\n`);
+        return;
+      } catch (error) {
+        if (error instanceof ScaffoldError) throw new UsageError(error.message);
+        throw error;
+      }
     }
     default:
       throw new UsageError(command ? `Unknown command: ${command}` : 'No command given');

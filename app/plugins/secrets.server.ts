@@ -1,0 +1,105 @@
+import { decryptString, encryptString } from '../utils/data-key.server';
+import type { JsonSchema } from './sdk';
+
+// Which config fields are secrets (`format: 'password'` or `'x-secret': true` in the config schema),
+// how they are split from the rest, sealed with the data key, and kept when the form leaves them empty.
+// Secret fields are found in object properties at any depth (not inside arrays).
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Dotted paths of the secret fields of a config schema. */
+export function secretPaths(schema: JsonSchema, prefix = ''): string[] {
+  const props = schema.properties;
+  if (!isObj(props)) return [];
+  const out: string[] = [];
+  for (const [key, sub] of Object.entries(props)) {
+    if (!isObj(sub)) continue;
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (sub.format === 'password' || sub['x-secret'] === true) out.push(path);
+    else if (sub.type === 'object') out.push(...secretPaths(sub, path));
+  }
+  return out;
+}
+
+function getPath(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (isObj(o) ? o[k] : undefined), obj);
+}
+
+function setPath(obj: Obj, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let o = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (!isObj(o[k])) o[k] = {};
+    o = o[k] as Obj;
+  }
+  o[keys.at(-1) as string] = value;
+}
+
+function deletePath(obj: Obj, path: string): void {
+  const keys = path.split('.');
+  const parent = getPath(obj, keys.slice(0, -1).join('.'));
+  const target = keys.length === 1 ? obj : parent;
+  if (isObj(target)) delete target[keys.at(-1) as string];
+}
+
+/** Split a full config into the non-secret part and a flat `{ path: value }` of secrets. */
+export function splitConfig(schema: JsonSchema, config: Obj): { plain: Obj; secrets: Record<string, unknown> } {
+  const plain = structuredClone(config);
+  const secrets: Record<string, unknown> = {};
+  for (const path of secretPaths(schema)) {
+    const value = getPath(config, path);
+    if (value !== undefined && value !== '') secrets[path] = value;
+    deletePath(plain, path);
+  }
+  return { plain, secrets };
+}
+
+/** The full config a hook sees: plain fields with the secrets put back. */
+export function joinConfig(plain: Obj, secrets: Record<string, unknown>): Obj {
+  const out = structuredClone(plain);
+  for (const [path, value] of Object.entries(secrets)) setPath(out, path, value);
+  return out;
+}
+
+/**
+ * A submitted form against what is stored: a secret left empty (or absent) keeps the stored value;
+ * a non-empty one replaces it. Returns the full config to validate and save, and which secrets changed.
+ */
+export function mergeSubmitted(
+  schema: JsonSchema,
+  submitted: Obj,
+  storedSecrets: Record<string, unknown>,
+): { config: Obj; changedSecrets: string[] } {
+  const { plain, secrets } = splitConfig(schema, submitted);
+  const changedSecrets = Object.keys(secrets).filter((p) => secrets[p] !== storedSecrets[p]);
+  return { config: joinConfig(plain, { ...storedSecrets, ...secrets }), changedSecrets };
+}
+
+export function sealSecrets(secrets: Record<string, unknown>): string | null {
+  return Object.keys(secrets).length ? encryptString(JSON.stringify(secrets)) : null;
+}
+
+export function openSecrets(sealed: string | null): Record<string, unknown> {
+  return sealed ? (JSON.parse(decryptString(sealed)) as Record<string, unknown>) : {};
+}
+
+/**
+ * The schema as the browser gets it: secret fields that are already stored are not `required`
+ * (empty means keep), so the generated form accepts an empty password box.
+ */
+export function browserSchema(schema: JsonSchema, storedSecretPaths: string[], prefix = ''): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (Array.isArray(schema.required)) {
+    out.required = (schema.required as string[]).filter((k) => !storedSecretPaths.includes(prefix ? `${prefix}.${k}` : k));
+  }
+  if (isObj(schema.properties)) {
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([k, sub]) => [
+        k,
+        isObj(sub) && sub.type === 'object' ? browserSchema(sub, storedSecretPaths, prefix ? `${prefix}.${k}` : k) : sub,
+      ]),
+    );
+  }
+  return out;
+}
