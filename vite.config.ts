@@ -14,6 +14,7 @@ export default defineConfig({
   plugins: [
     !process.env.VITEST &&
       remix({
+        // Tests live beside routes; note this also hides a route literally named `*.test.ts`.
         ignoredRouteFiles: ['**/*.test.*', '**/*.css'],
         future: {
           v3_fetcherPersist: true,
