@@ -34,16 +34,6 @@ export function uploadsDir(): string {
   return dir;
 }
 
-export function storeUpload(fileName: string, bytes: Uint8Array): string {
-  const safe = path
-    .basename(fileName)
-    .replace(/[^\w.\-\u4e00-\u9fff]/g, '_')
-    .slice(-80);
-  const target = path.join(uploadsDir(), `${crypto.randomUUID()}-${safe}`);
-  fs.writeFileSync(target, bytes);
-  return target;
-}
-
 function readOptions(
   format: FileFormat,
   opts: { encoding?: string | null; delimiter?: string | null; sheet?: string | null },
@@ -122,6 +112,7 @@ export async function startImport(
       encoding: input.encoding ?? null,
       delimiter: input.delimiter ?? null,
       sheet: input.sheet ?? null,
+      headers: input.headers,
       mapping: input.mapping as Prisma.InputJsonValue,
       createdById: actor.id ?? null,
     },
@@ -341,4 +332,58 @@ export async function listImports(projectId: string) {
 
 export async function rejections(importId: string) {
   return prisma.importRejection.findMany({ where: { importId }, orderBy: { line: 'asc' } });
+}
+
+/** An upload is referred to by its file name inside the uploads folder, never by a path. */
+export function uploadPath(token: string): string {
+  if (!/^[\w.\-\u4e00-\u9fff]{1,200}$/.test(token) || token.startsWith('.')) throw new ImportError('upload.unknown');
+  const file = path.join(uploadsDir(), token);
+  if (!fs.existsSync(file)) throw new ImportError('upload.unknown');
+  return file;
+}
+
+/** The rejected rows as the file had them, with a column saying what was wrong (CSV, UTF-8 with BOM). */
+export async function rejectionReport(importId: string, describe: (error: FieldError) => string): Promise<string> {
+  const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
+  const rows = await rejections(importId);
+  const { csvLine } = await import('./spreadsheet-safety');
+  const lines = [csvLine(['line', ...job.headers, 'errors'])];
+  for (const row of rows) {
+    const errors = (row.errors as unknown as FieldError[]).map(describe).join('; ');
+    lines.push(csvLine([row.line, ...(row.cells as unknown[]), errors]));
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+/** Streams a request body to the uploads folder, refusing more than MAX_UPLOAD_BYTES; returns the token. */
+export async function receiveUpload(body: ReadableStream<Uint8Array> | null, fileName: string): Promise<string> {
+  if (!body) throw new ImportError('upload.missing');
+  const safe =
+    path
+      .basename(fileName)
+      .replace(/[^\w.\-\u4e00-\u9fff]/g, '_')
+      .slice(-80) || 'upload';
+  const token = `${crypto.randomUUID()}-${safe}`;
+  const target = path.join(uploadsDir(), token);
+  const out = fs.createWriteStream(target);
+  let size = 0;
+  try {
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > MAX_UPLOAD_BYTES) throw new ImportError('upload.tooLarge');
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+  } catch (error) {
+    out.destroy();
+    fs.rmSync(target, { force: true });
+    throw error;
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  if (size === 0) {
+    fs.rmSync(target, { force: true });
+    throw new ImportError('upload.missing');
+  }
+  return token;
 }

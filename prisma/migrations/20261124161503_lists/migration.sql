@@ -80,6 +80,7 @@ CREATE TABLE "ContactImport" (
     "encoding" TEXT,
     "delimiter" TEXT,
     "sheet" TEXT,
+    "headers" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "mapping" JSONB NOT NULL,
     "status" "ImportStatus" NOT NULL DEFAULT 'queued',
     "rowsRead" INTEGER NOT NULL DEFAULT 0,
