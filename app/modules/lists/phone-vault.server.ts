@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { type DataKey, dataKey, decryptString, encryptString } from '../../utils/data-key.server';
 import { maskPhone } from './phone';
 
@@ -6,12 +6,12 @@ import { maskPhone } from './phone';
 // do-not-call list without decrypting), and the masked form (to display). Only the server decrypts,
 // and only to dial or for a permitted, audited "show number".
 
-let lookupKey: { id: string; key: Buffer } | undefined;
+let lookupKey: { id: string; key: KeyObject } | undefined;
 
 /** A separate key for lookups, derived from the data key, so the HMAC reveals nothing about it. */
-function phoneLookupKey(key: DataKey = dataKey()): Buffer {
+function phoneLookupKey(key: DataKey = dataKey()): KeyObject {
   if (lookupKey?.id !== key.id) {
-    lookupKey = { id: key.id, key: Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'waihu phone lookup v1', 32)) };
+    lookupKey = { id: key.id, key: createSecretKey(Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'waihu phone lookup v1', 32))) };
   }
   return lookupKey.key;
 }

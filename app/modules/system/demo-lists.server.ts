@@ -44,7 +44,7 @@ const MOBILE_PREFIXES = [
 ];
 
 /** A small seeded generator, so the demo is the same on every machine. */
-function random(seed: number) {
+export function demoRandom(seed: number) {
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -57,7 +57,7 @@ function random(seed: number) {
   return { next, pick, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)) };
 }
 
-export type DemoRandom = ReturnType<typeof random>;
+export type DemoRandom = ReturnType<typeof demoRandom>;
 
 export function demoName(r: DemoRandom): string {
   return r.pick(SURNAMES) + r.pick(GIVEN) + (r.next() < 0.6 ? r.pick(GIVEN) : '');
@@ -132,7 +132,7 @@ async function importDemo(projectId: string, file: string, headers: string[]) {
 export async function seedDemoLists(count = 3000): Promise<boolean> {
   if ((await prisma.project.count()) > 0) return false;
   const actor = { name: 'seed' };
-  const r = random(20261124);
+  const r = demoRandom(20261124);
 
   const insurance = await createProject(actor, {
     name: '安康人寿 · 新契约回访',
