@@ -48,6 +48,17 @@ describe('every role against every route', () => {
         const handler = mod[kind];
         if (!handler) continue;
         const declared = handler.permission;
+        if (typeof declared === 'object' && declared !== null && 'apiKey' in declared) {
+          // API-key routes: a browser session is no key; everyone without one gets 401.
+          const status = await handler({
+            request: request('/api/x', { method: 'POST', body: '{}' }),
+            params: { projectId: crypto.randomUUID() },
+            context: {},
+          }).then((r) => (r instanceof Response ? r.status : 200));
+          expect(status, `${name} ${kind} without a key`).toBe(401);
+          checked++;
+          continue;
+        }
         const access = (typeof declared === 'function' ? declared({ params }) : declared) as RouteAccess;
         for (const role of [...ROLES, null]) {
           const req = request('/x', {

@@ -131,6 +131,8 @@ export async function startImport(
 
 interface PreparedContact {
   contact: ImportedContact;
+  /** The row as received, for the rejection report if the database refuses it. */
+  cells: RejectedRow['cells'];
   phone: ReturnType<typeof sealPhone>;
   phoneKind: string;
   secondary: ReturnType<typeof sealPhone> | null;
@@ -140,7 +142,7 @@ interface PreparedContact {
 const CN_MOBILE = /^\+861[3-9]\d{9}$/;
 const COLUMN_FIELDS = new Set(['name', 'phone', 'secondaryPhone', 'externalId', 'timeZone']);
 
-function prepare(fields: FieldDef[], contact: ImportedContact): PreparedContact {
+export function prepare(fields: FieldDef[], contact: ImportedContact, cells: RejectedRow['cells']): PreparedContact {
   const sensitive = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
   const other: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(contact.values)) {
@@ -154,6 +156,7 @@ function prepare(fields: FieldDef[], contact: ImportedContact): PreparedContact 
   const parsed = CN_MOBILE.test(phone) ? ({ ok: true, kind: 'mobile' } as const) : normalizePhone(phone);
   return {
     contact,
+    cells,
     phone: sealPhone(phone),
     phoneKind: parsed.ok ? parsed.kind : 'other',
     secondary: typeof secondary === 'string' ? sealPhone(secondary) : null,
@@ -167,27 +170,66 @@ function maskSensitive(fields: FieldDef[], key: string, value: FieldValue): stri
   return text.length <= 2 ? '*'.repeat(text.length) : `${text[0]}${'*'.repeat(text.length - 2)}${text.at(-1)}`;
 }
 
-interface BatchCounts {
+export interface BatchCounts {
+  rejected: RejectedRow[];
   accepted: number;
   updated: number;
   duplicates: number;
   dncMarked: number;
 }
 
-async function writeBatch(
+export async function writeBatch(
   importId: string,
   project: { id: string; dedupPolicy: string },
   accepted: PreparedContact[],
-  rejected: RejectedRow[],
+  rejectedRows: RejectedRow[],
   rowsRead: number,
   lastLine: number,
 ): Promise<BatchCounts> {
-  // Within one batch as across batches: with "skip" the first row for a phone wins, with "update" the last.
+  // Within one batch as across batches: with "skip" the first row for a phone (or an external id)
+  // wins, with "update" the last.
   const byHash = new Map<string, PreparedContact>();
-  for (const p of accepted) if (project.dedupPolicy === 'update' || !byHash.has(p.phone.hash)) byHash.set(p.phone.hash, p);
-  const unique = [...byHash.values()];
+  const byExternal = new Map<string, PreparedContact>();
+  for (const p of accepted) {
+    const external = p.contact.values.externalId as string | undefined;
+    const earlier = byHash.get(p.phone.hash) ?? (external ? byExternal.get(external) : undefined);
+    if (earlier && project.dedupPolicy !== 'update') continue;
+    if (earlier) {
+      byHash.delete(earlier.phone.hash);
+      const earlierExternal = earlier.contact.values.externalId as string | undefined;
+      if (earlierExternal) byExternal.delete(earlierExternal);
+    }
+    byHash.set(p.phone.hash, p);
+    if (external) byExternal.set(external, p);
+  }
+  let unique = [...byHash.values()];
+  let rejected = rejectedRows;
   const inBatchDuplicates = accepted.length - unique.length;
   return prisma.$transaction(async (tx) => {
+    // An external id already used by a contact with another phone is a conflict the row must explain.
+    const externals = unique.map((p) => p.contact.values.externalId).filter((e): e is string => typeof e === 'string');
+    if (externals.length) {
+      const taken = await tx.contact.findMany({
+        where: { projectId: project.id, externalId: { in: externals } },
+        select: { externalId: true, phoneHash: true },
+      });
+      const owner = new Map(taken.map((c) => [c.externalId, c.phoneHash]));
+      const clashing = unique.filter((p) => {
+        const other = owner.get(p.contact.values.externalId as string);
+        return other !== undefined && other !== p.phone.hash;
+      });
+      if (clashing.length) {
+        unique = unique.filter((p) => !clashing.includes(p));
+        rejected = [
+          ...rejected,
+          ...clashing.map((p) => ({
+            line: p.contact.line,
+            cells: p.cells,
+            errors: [{ field: 'externalId', code: 'value.externalIdTaken' }],
+          })),
+        ];
+      }
+    }
     const hashes = unique.map((p) => p.phone.hash);
     const dncRows = await tx.dncEntry.findMany({
       where: { scope: { in: ['global', project.id] }, phoneHash: { in: hashes } },
@@ -201,6 +243,7 @@ async function writeBatch(
              "tags" = ARRAY(SELECT DISTINCT t FROM unnest("Contact"."tags" || EXCLUDED."tags") t),
              "tagSources" = EXCLUDED."tagSources" || "Contact"."tagSources", "updatedAt" = now()`
         : 'DO NOTHING';
+    const target = project.dedupPolicy === 'update' ? '("projectId","phoneHash")' : '';
     const result = unique.length
       ? await tx.$queryRawUnsafe<{ inserted: boolean }[]>(
           `INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
@@ -210,7 +253,7 @@ async function writeBatch(
            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
                        $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[])
              AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz)
-           ON CONFLICT ("projectId","phoneHash") ${onConflict}
+           ON CONFLICT ${target} ${onConflict}
            RETURNING (xmax = 0) AS inserted`,
           project.id,
           importId,
@@ -244,6 +287,7 @@ async function writeBatch(
       });
     }
     const counts: BatchCounts = {
+      rejected,
       accepted: inserted,
       updated,
       duplicates: inBatchDuplicates + (unique.length - result.length),
@@ -303,7 +347,7 @@ export async function runImport(importId: string): Promise<void> {
       }
       if (row.line <= job.lastLine) continue;
       const outcome = importRow(project.fields, mapping, row);
-      if (outcome.ok) accepted.push(prepare(project.fields, outcome.contact));
+      if (outcome.ok) accepted.push(prepare(project.fields, outcome.contact, row.cells));
       else rejected.push(outcome.rejected);
       read++;
       lastLine = row.line;

@@ -11,7 +11,10 @@ let lookupKey: { id: string; key: KeyObject } | undefined;
 /** A separate key for lookups, derived from the data key, so the HMAC reveals nothing about it. */
 function phoneLookupKey(key: DataKey = dataKey()): KeyObject {
   if (lookupKey?.id !== key.id) {
-    lookupKey = { id: key.id, key: createSecretKey(Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'waihu phone lookup v1', 32))) };
+    lookupKey = {
+      id: key.id,
+      key: createSecretKey(Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'waihu phone lookup v1', 32))),
+    };
   }
   return lookupKey.key;
 }

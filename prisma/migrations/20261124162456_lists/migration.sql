@@ -134,6 +134,22 @@ CREATE TABLE "Tag" (
     CONSTRAINT "Tag_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "ApiKey" (
+    "id" UUID NOT NULL,
+    "projectId" UUID NOT NULL,
+    "name" TEXT NOT NULL,
+    "prefix" TEXT NOT NULL,
+    "hash" TEXT NOT NULL,
+    "scopes" TEXT[],
+    "createdById" UUID,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" TIMESTAMP(3),
+    "revokedAt" TIMESTAMP(3),
+
+    CONSTRAINT "ApiKey_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "ProjectRulesVersion_projectId_version_key" ON "ProjectRulesVersion"("projectId", "version");
 
@@ -141,13 +157,13 @@ CREATE UNIQUE INDEX "ProjectRulesVersion_projectId_version_key" ON "ProjectRules
 CREATE INDEX "Contact_projectId_status_idx" ON "Contact"("projectId", "status");
 
 -- CreateIndex
-CREATE INDEX "Contact_projectId_externalId_idx" ON "Contact"("projectId", "externalId");
-
--- CreateIndex
 CREATE INDEX "Contact_tags_idx" ON "Contact" USING GIN ("tags");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Contact_projectId_phoneHash_key" ON "Contact"("projectId", "phoneHash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Contact_projectId_externalId_key" ON "Contact"("projectId", "externalId");
 
 -- CreateIndex
 CREATE INDEX "ContactImport_projectId_createdAt_idx" ON "ContactImport"("projectId", "createdAt");
@@ -160,6 +176,12 @@ CREATE UNIQUE INDEX "DncEntry_scope_phoneHash_key" ON "DncEntry"("scope", "phone
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Tag_name_key" ON "Tag"("name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiKey_prefix_key" ON "ApiKey"("prefix");
+
+-- CreateIndex
+CREATE INDEX "ApiKey_projectId_idx" ON "ApiKey"("projectId");
 
 -- AddForeignKey
 ALTER TABLE "ProjectRulesVersion" ADD CONSTRAINT "ProjectRulesVersion_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
