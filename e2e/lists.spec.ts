@@ -55,3 +55,31 @@ test('a supervisor creates a project, imports a file with bad rows, downloads th
   expect(html).not.toContain('13800138001');
   expect(html).not.toContain('13900138002');
 });
+
+test('a business system pushes contacts with a project API key created in the UI', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '安康人寿 · 新契约回访' }).click();
+  await page.getByRole('tab', { name: 'API keys' }).click();
+  await page.getByPlaceholder('Key name').fill('CRM push');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-key').textContent())?.trim() ?? '';
+  expect(key).toMatch(/^wh_[0-9a-f]{12}_/);
+  const projectId = page.url().split('/projects/')[1]!.split('/')[0]!;
+
+  const push = (body: unknown) =>
+    page.request.post(`/api/v1/projects/${projectId}/contacts`, { headers: { authorization: `Bearer ${key}` }, data: body });
+  const contacts = [{ externalId: 'E2E-API-1', name: '接口客户', phone: '13600136001', policyNo: 'P99000001', tags: ['接口'] }];
+  const first = await push({ contacts });
+  expect(first.status()).toBe(200);
+  expect(await first.json()).toMatchObject({ accepted: 1, rejected: 0 });
+  expect(await (await push({ contacts })).json()).toMatchObject({ accepted: 0, duplicates: 1 });
+  expect((await page.request.post(`/api/v1/projects/${projectId}/contacts`, { data: { contacts } })).status()).toBe(401);
+  const openapi = await (await page.request.get('/api/v1/openapi.json')).json();
+  expect(openapi.paths['/projects/{projectId}/contacts'].post).toBeTruthy();
+
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  await page.getByPlaceholder('Search by name').fill('接口客户');
+  await page.getByPlaceholder('Search by name').press('Enter');
+  await expect(page.getByTestId('contacts').getByText('136****6001')).toBeVisible();
+});

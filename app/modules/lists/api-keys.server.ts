@@ -2,8 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 
-export const API_SCOPES = ['contacts.write', 'contacts.read'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
+import type { ApiScope } from './api-scopes';
+
+export { API_SCOPES, type ApiScope } from './api-scopes';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
