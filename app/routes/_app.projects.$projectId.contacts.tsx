@@ -1,8 +1,10 @@
 import { useLoaderData, useSearchParams } from '@remix-run/react';
-import { Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { withPermission } from '../modules/auth/guard.server';
+import { can } from '../modules/auth/permissions';
 import { listContacts, projectTags } from '../modules/lists/contacts.server';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 
@@ -14,21 +16,36 @@ const Query = z.object({
 });
 const PAGE_SIZE = 50;
 
-export const loader = withPermission('lists.view', async ({ request, params }) => {
+export const loader = withPermission('lists.view', async ({ request, params, user }) => {
   const project = await projectOrNotFound(params.projectId);
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [contacts, tags] = await Promise.all([
     listContacts(project.id, { ...query, pageSize: PAGE_SIZE }),
     projectTags(project.id),
   ]);
-  return { ...contacts, tags, page: query.page };
+  return {
+    ...contacts,
+    tags,
+    page: query.page,
+    projectId: project.id,
+    canUnmask: can(user.role, 'contacts.unmask'),
+    canExport: can(user.role, 'lists.export'),
+  };
 });
 
 type Row = Awaited<ReturnType<typeof listContacts>>['rows'][number];
 
 export default function ContactsPage() {
-  const { rows, total, tags, page } = useLoaderData<typeof loader>();
+  const { rows, total, tags, page, projectId, canUnmask, canExport } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [revealed, setRevealed] = useState<Record<string, string>>({});
+  const reveal = async (id: string) => {
+    const response = await fetch(`/projects/${projectId}/contacts/${id}/phone`, { method: 'POST' });
+    if (!response.ok) return void message.error(t('errors.genericTitle'));
+    const { phone } = (await response.json()) as { phone: string };
+    setRevealed((r) => ({ ...r, [id]: phone }));
+  };
   const [params, setParams] = useSearchParams();
   const set = (key: string, value: string | undefined) => {
     const next = new URLSearchParams(params);
@@ -64,6 +81,11 @@ export default function ContactsPage() {
           style={{ width: 140 }}
         />
         <Typography.Text type="secondary">{t('lists.contacts.total', { count: total })}</Typography.Text>
+        {canExport ? (
+          <a href={`/projects/${projectId}/contacts.csv?${params.toString()}`} download data-testid="export">
+            {t('lists.contacts.export')}
+          </a>
+        ) : null}
       </Space>
       <Table<Row>
         rowKey="id"
