@@ -1,5 +1,5 @@
 import { Link, useLoaderData } from '@remix-run/react';
-import { Table, Typography } from 'antd';
+import { Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { withPermission } from '../modules/auth/guard.server';
 import { listProjects } from '../modules/projects/projects.server';
@@ -12,7 +12,10 @@ export default function ListsPage() {
   const { t } = useTranslation();
   return (
     <>
-      <Typography.Title level={3}>{t('nav.lists')}</Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Typography.Title level={3}>{t('nav.lists')}</Typography.Title>
+        <Link to="/lists/dnc">{t('lists.dnc.title')}</Link>
+      </Space>
       <Table
         rowKey="id"
         dataSource={projects}

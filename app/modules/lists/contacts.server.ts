@@ -48,7 +48,8 @@ export async function unmaskPhone(actor: AuditActor, projectId: string, contactI
     where: { id: contactId, projectId, deletedAt: null },
     select: { phoneCipher: true },
   });
-  if (!contact) return null;
+  // A tokenised contact has no number here at all: it exists only in the business system.
+  if (!contact?.phoneCipher) return null;
   await audit(actor, 'contacts.unmask', `${projectId}/${contactId}`);
   return revealPhone(contact.phoneCipher);
 }
@@ -101,7 +102,7 @@ export async function exportContacts(
       csvLine([
         r.externalId,
         r.name,
-        fullNumbers ? revealPhone(r.phoneCipher) : r.phoneMasked,
+        fullNumbers && r.phoneCipher ? revealPhone(r.phoneCipher) : r.phoneMasked,
         r.tags.join(';'),
         r.status,
         r.dnc,

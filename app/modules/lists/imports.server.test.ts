@@ -96,7 +96,7 @@ describe('file import', () => {
       ['赵六', '139****0003', true, []],
     ]);
     const zhang = contacts[0]!;
-    expect(revealPhone(zhang.phoneCipher)).toBe('+8613800000001');
+    expect(revealPhone(zhang.phoneCipher!)).toBe('+8613800000001');
     expect(zhang.fields).toMatchObject({ premium: '1200.50', idCard: { masked: '110***********002X' } });
     // No column of the row holds the number or the ID card in clear.
     const stored = JSON.stringify(zhang, (_k, v) => (typeof v === 'bigint' ? String(v) : v));

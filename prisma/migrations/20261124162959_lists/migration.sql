@@ -47,9 +47,10 @@ CREATE TABLE "Contact" (
     "externalId" TEXT,
     "name" TEXT NOT NULL,
     "phoneHash" TEXT NOT NULL,
-    "phoneCipher" TEXT NOT NULL,
+    "phoneCipher" TEXT,
     "phoneMasked" TEXT NOT NULL,
     "phoneKind" TEXT NOT NULL,
+    "phoneToken" TEXT,
     "secondaryPhoneHash" TEXT,
     "secondaryPhoneCipher" TEXT,
     "secondaryPhoneMasked" TEXT,
@@ -58,6 +59,8 @@ CREATE TABLE "Contact" (
     "tagSources" JSONB NOT NULL DEFAULT '{}',
     "status" "ContactStatus" NOT NULL DEFAULT 'open',
     "dnc" BOOLEAN NOT NULL DEFAULT false,
+    "consentStatus" TEXT,
+    "consentEvidence" JSONB,
     "timeZone" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastOutcome" TEXT,
@@ -115,12 +118,32 @@ CREATE TABLE "DncEntry" (
     "id" BIGSERIAL NOT NULL,
     "scope" TEXT NOT NULL,
     "phoneHash" TEXT NOT NULL,
+    "phoneMasked" TEXT NOT NULL DEFAULT '',
     "source" TEXT NOT NULL,
     "note" TEXT,
     "createdBy" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "DncEntry_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SkillGroup" (
+    "id" UUID NOT NULL,
+    "name" TEXT NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SkillGroup_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SkillGroupMember" (
+    "groupId" UUID NOT NULL,
+    "userId" UUID NOT NULL,
+    "proficiency" INTEGER NOT NULL DEFAULT 3,
+
+    CONSTRAINT "SkillGroupMember_pkey" PRIMARY KEY ("groupId","userId")
 );
 
 -- CreateTable
@@ -175,6 +198,12 @@ CREATE UNIQUE INDEX "ImportRejection_importId_line_key" ON "ImportRejection"("im
 CREATE UNIQUE INDEX "DncEntry_scope_phoneHash_key" ON "DncEntry"("scope", "phoneHash");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "SkillGroup_name_key" ON "SkillGroup"("name");
+
+-- CreateIndex
+CREATE INDEX "SkillGroupMember_userId_idx" ON "SkillGroupMember"("userId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Tag_name_key" ON "Tag"("name");
 
 -- CreateIndex
@@ -194,4 +223,7 @@ ALTER TABLE "ContactImport" ADD CONSTRAINT "ContactImport_projectId_fkey" FOREIG
 
 -- AddForeignKey
 ALTER TABLE "ImportRejection" ADD CONSTRAINT "ImportRejection_importId_fkey" FOREIGN KEY ("importId") REFERENCES "ContactImport"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SkillGroupMember" ADD CONSTRAINT "SkillGroupMember_groupId_fkey" FOREIGN KEY ("groupId") REFERENCES "SkillGroup"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
