@@ -25,16 +25,15 @@ describe('route permissions', () => {
 });
 
 // Params for routes whose permission depends on the URL (the not-yet-built modules).
-const PARAMS: Record<string, Record<string, string>> = { '_app.$module.tsx': { module: 'projects' } };
+const PARAMS: Record<string, Record<string, string>> = { '_app.$module.tsx': { module: 'tasks' } };
 
 describe('every role against every route', () => {
-  const cookies = {} as Record<Role, string>;
+  const users = {} as Record<Role, string>;
   beforeAll(async () => {
-    for (const role of ROLES) {
-      const user = await insertUser(role);
-      cookies[role] = (await createSession(request('/login'), user.id)).split(';')[0]!;
-    }
+    for (const role of ROLES) users[role] = (await insertUser(role)).id;
   });
+  // A fresh session per call: the logout action ends the one it is given.
+  const cookieFor = async (role: Role) => (await createSession(request('/login'), users[role])).split(';')[0]!;
 
   it('a role without the permission gets 403, a role with it never does; anonymous is sent to sign in', async () => {
     let checked = 0;
@@ -49,11 +48,22 @@ describe('every role against every route', () => {
         const handler = mod[kind];
         if (!handler) continue;
         const declared = handler.permission;
+        if (typeof declared === 'object' && declared !== null && 'apiKey' in declared) {
+          // API-key routes: a browser session is no key; everyone without one gets 401.
+          const status = await handler({
+            request: request('/api/x', { method: 'POST', body: '{}' }),
+            params: { projectId: crypto.randomUUID() },
+            context: {},
+          }).then((r) => (r instanceof Response ? r.status : 200));
+          expect(status, `${name} ${kind} without a key`).toBe(401);
+          checked++;
+          continue;
+        }
         const access = (typeof declared === 'function' ? declared({ params }) : declared) as RouteAccess;
         for (const role of [...ROLES, null]) {
           const req = request('/x', {
             method: kind === 'action' ? 'POST' : 'GET',
-            cookie: role ? cookies[role] : undefined,
+            cookie: role ? await cookieFor(role) : undefined,
             headers: { 'content-type': 'application/json' },
             body: kind === 'action' ? '{}' : undefined,
           });

@@ -14,8 +14,8 @@ export interface NavItem {
 export const NAVIGATION: NavItem[] = [
   { key: 'workstation', path: '/agent', permission: 'workstation.use', built: false },
   { key: 'dashboard', path: '/dashboard', permission: 'dashboard.view', built: true },
-  { key: 'projects', path: '/projects', permission: 'projects.view', built: false },
-  { key: 'lists', path: '/lists', permission: 'lists.view', built: false },
+  { key: 'projects', path: '/projects', permission: 'projects.view', built: true },
+  { key: 'lists', path: '/lists', permission: 'lists.view', built: true },
   { key: 'tasks', path: '/tasks', permission: 'tasks.view', built: false },
   { key: 'questionnaires', path: '/questionnaires', permission: 'questionnaires.view', built: false },
   { key: 'dialing', path: '/dialing', permission: 'dialing.view', built: false },

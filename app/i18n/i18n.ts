@@ -1,6 +1,8 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
+import listsEn from './locales/lists/en.json';
+import listsZhCN from './locales/lists/zh-CN.json';
 import pluginsEn from './locales/plugins/en.json';
 import pluginsZhCN from './locales/plugins/zh-CN.json';
 import rulesEn from './locales/rules/en.json';
@@ -14,8 +16,8 @@ export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 // Both languages ship with the page: together they are a few kilobytes. A module with many
 // strings keeps them in its own file under locales/<module>/, mounted under its key.
 export const resources = {
-  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN } },
-  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn } },
+  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN, lists: listsZhCN } },
+  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn } },
 } as const;
 
 export function isLanguage(value: unknown): value is Language {

@@ -9,6 +9,11 @@ export const jobCatalog = {
     // Every minute; pg-boss runs a cron at most once per minute across all workers.
     cron: '* * * * *',
   },
+  'lists.import': {
+    payload: z.object({ importId: z.string().uuid() }),
+    // A retried import resumes after its checkpoint (ContactImport.lastLine); nothing is duplicated.
+    queue: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, deleteAfterSeconds: 7 * 86400 },
+  },
   'auth.purge': {
     payload: z.object({}),
     queue: { retryLimit: 2, expireInSeconds: 300, deleteAfterSeconds: 86400 },
@@ -19,7 +24,13 @@ export const jobCatalog = {
   string,
   {
     payload: z.ZodType;
-    queue: { retryLimit?: number; expireInSeconds?: number; deleteAfterSeconds?: number };
+    queue: {
+      retryLimit?: number;
+      retryDelay?: number;
+      retryBackoff?: boolean;
+      expireInSeconds?: number;
+      deleteAfterSeconds?: number;
+    };
     cron?: string;
   }
 >;

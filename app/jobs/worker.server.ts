@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import { purgeAuthRecords } from '../modules/auth/session.server';
+import { runImport } from '../modules/lists/imports.server';
 import { logger } from '../utils/logger.server';
 import { boss } from './boss.server';
 import { type JobName, jobCatalog } from './catalog';
@@ -10,6 +11,7 @@ type Handler<N extends JobName> = (payload: ReturnType<(typeof jobCatalog)[N]['p
 // Thin handlers: parse the payload with the catalog's schema, call the module.
 const handlers: { [N in JobName]: Handler<N> } = {
   'system.heartbeat': (payload) => runHeartbeat(payload.reason),
+  'lists.import': (payload) => runImport(payload.importId),
   'auth.purge': () => purgeAuthRecords(),
 };
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { env } from '../env.server';
@@ -13,13 +13,15 @@ import { env } from '../env.server';
 export interface DataKey {
   id: string;
   key: Buffer;
+  /** The same key as a KeyObject: building one per call costs more than the encryption itself. */
+  object: KeyObject;
 }
 
 let cached: { source: string; key: DataKey } | undefined;
 
 function fromBytes(key: Buffer): DataKey {
   if (key.length !== 32) throw new Error(`The data key must be 32 bytes, got ${key.length}`);
-  return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
+  return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key, object: createSecretKey(key) };
 }
 
 export function dataKey(): DataKey {
@@ -48,7 +50,7 @@ export function dataKey(): DataKey {
 
 export function encryptString(plain: string, key: DataKey = dataKey()): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
+  const cipher = createCipheriv('aes-256-gcm', key.object, iv);
   const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return ['v1', key.id, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
 }
@@ -61,7 +63,7 @@ export function decryptString(sealed: string, key: DataKey = dataKey()): string 
     throw new DataKeyError('Not an encrypted value (expected v1:<keyId>:<iv>:<tag>:<ct>)');
   }
   if (keyId !== key.id) throw new DataKeyError(`Encrypted with data key ${keyId}, but the current key is ${key.id}`);
-  const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64'));
+  const decipher = createDecipheriv('aes-256-gcm', key.object, Buffer.from(iv, 'base64'));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
   try {
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');

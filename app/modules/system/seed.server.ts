@@ -3,6 +3,7 @@ import { env } from '../../env.server';
 import { generatePassword } from '../auth/password.server';
 import type { Role } from '../auth/permissions';
 import { createUser } from '../users/users.server';
+import { seedDemoLists } from './demo-lists.server';
 
 const DEMO_USERS: { login: string; displayName: string; role: Role; locale: 'zh-CN' | 'en' | null }[] = [
   { login: 'admin', displayName: '系统管理员 Admin', role: 'admin', locale: null },
@@ -18,11 +19,13 @@ export interface SeedResult {
 }
 
 /**
- * Demo data for an empty database: one user per role. Passwords are random unless
+ * Demo data for an empty database: one user per role and two demo projects with their contacts.
+ * Passwords are random unless
  * WAIHU_DEMO_PASSWORD is set, and are shown once, by the caller, on first start.
  */
 export async function seedDemo(): Promise<SeedResult> {
   if ((await prisma.user.count()) > 0) return { seeded: false, credentials: [] };
+  await seedDemoLists();
   const fixed = env().WAIHU_DEMO_PASSWORD;
   const credentials: SeedResult['credentials'] = [];
   for (const demo of DEMO_USERS) {

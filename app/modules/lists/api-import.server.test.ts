@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../../db/prisma.server';
+import { action as pushContacts } from '../../routes/api.v1.projects.$projectId.contacts';
+import { createProject } from '../projects/projects.server';
+import { createApiKey, revokeApiKey } from './api-keys.server';
+
+process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 9).toString('base64');
+let projectId = '';
+let otherProjectId = '';
+let key = '';
+
+beforeAll(async () => {
+  projectId = (await createProject({ name: 't' }, { name: 'API', type: 'reminder', description: '' })).id;
+  otherProjectId = (await createProject({ name: 't' }, { name: 'Other', type: 'survey', description: '' })).id;
+  key = (await createApiKey({ name: 't' }, projectId, 'CRM', ['contacts.write'])).key;
+});
+
+async function push(body: unknown, opts: { key?: string; project?: string } = {}) {
+  const request = new Request(`http://localhost/api/v1/projects/${opts.project ?? projectId}/contacts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(opts.key !== '' ? { authorization: `Bearer ${opts.key ?? key}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const response = (await pushContacts({ request, params: { projectId: opts.project ?? projectId }, context: {} })) as Response;
+  return { status: response.status, body: await response.json() };
+}
+
+describe('POST /api/v1/projects/{id}/contacts', () => {
+  it('refuses missing, wrong-project and revoked keys', async () => {
+    expect((await push({ contacts: [] }, { key: '' })).status).toBe(401);
+    expect((await push({ contacts: [{}] }, { project: otherProjectId })).status).toBe(403);
+    const temporary = await createApiKey({ name: 't' }, projectId, 'old', ['contacts.write']);
+    await revokeApiKey(
+      { name: 't' },
+      projectId,
+      (await prisma.apiKey.findFirstOrThrow({ where: { prefix: temporary.prefix } })).id,
+    );
+    expect((await push({ contacts: [{}] }, { key: temporary.key })).status).toBe(401);
+    const readOnly = await createApiKey({ name: 't' }, projectId, 'reader', ['contacts.read']);
+    expect((await push({ contacts: [{}] }, { key: readOnly.key })).status).toBe(403);
+  });
+
+  it('imports valid items, reports each invalid one by index, and is idempotent by externalId', async () => {
+    const batch = {
+      contacts: [
+        { externalId: 'C-1', name: '钱一', phone: '13811110001', tags: ['VIP'] },
+        { externalId: 'C-2', name: '孙二', phone: '+86 139 1111 0002', city: '杭州' },
+        { externalId: 'C-3', name: '', phone: '123' },
+        'not an object',
+      ],
+    };
+    const first = await push(batch);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 2 });
+    expect(first.body.errors).toEqual([
+      {
+        index: 2,
+        externalId: 'C-3',
+        errors: [
+          { field: 'name', code: 'value.required' },
+          { field: 'phone', code: 'phone.invalid' },
+        ],
+      },
+      { index: 3, externalId: null, errors: [{ field: '_item', code: 'value.notAnObject' }] },
+    ]);
+    const again = await push(batch);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, rejected: 2 });
+    // The same external id with another phone is explained, not silently merged.
+    const clash = await push({ contacts: [{ externalId: 'C-1', name: '钱一', phone: '13811119999' }] });
+    expect(clash.body.errors).toEqual([
+      { index: 0, externalId: 'C-1', errors: [{ field: 'externalId', code: 'value.externalIdTaken' }] },
+    ]);
+    const stored = await prisma.contact.findMany({
+      where: { projectId },
+      orderBy: { externalId: 'asc' },
+      select: { externalId: true, phoneMasked: true, tags: true },
+    });
+    expect(stored).toEqual([
+      { externalId: 'C-1', phoneMasked: '138****0001', tags: ['VIP'] },
+      { externalId: 'C-2', phoneMasked: '139****0002', tags: [] },
+    ]);
+  });
+
+  it('answers a malformed body with 400 and what is expected', async () => {
+    const bad = await push('{"contacts": ');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/1 to 10000 items/);
+    expect((await push({ contacts: Array.from({ length: 10_001 }, () => ({})) })).status).toBe(400);
+  });
+});

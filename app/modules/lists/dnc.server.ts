@@ -1,0 +1,102 @@
+import { prisma } from '../../db/prisma.server';
+import { type AuditActor, audit } from '../audit/audit.server';
+import { maskPhone, normalizePhone } from './phone';
+import { phoneHash } from './phone-vault.server';
+
+// Do-not-call (免打扰): global or per project, matched by phone HMAC. An entry is committed before
+// the caller is told it is done, and matching contacts are marked in the same transaction, so an
+// opt-out is never acknowledged and then lost.
+
+export type DncScope = 'global' | string;
+export type DncSource = 'manual' | 'file' | 'api' | 'wrapup';
+
+export interface DncResult {
+  added: number;
+  already: number;
+  contactsMarked: number;
+  invalid: { value: string; reason: string }[];
+}
+
+export async function addToDnc(
+  actor: AuditActor,
+  scope: DncScope,
+  values: string[],
+  source: DncSource,
+  note?: string,
+): Promise<DncResult> {
+  const invalid: DncResult['invalid'] = [];
+  const entries = new Map<string, string>();
+  for (const value of values) {
+    const phone = normalizePhone(value);
+    if (phone.ok) entries.set(phoneHash(phone.e164), maskPhone(phone.e164));
+    else if (value.trim()) invalid.push({ value: value.slice(0, 40), reason: phone.reason });
+  }
+  const hashes = [...entries.keys()];
+  const result = await prisma.$transaction(async (tx) => {
+    const created = await tx.dncEntry.createMany({
+      data: hashes.map((hash) => ({
+        scope,
+        phoneHash: hash,
+        phoneMasked: entries.get(hash)!,
+        source,
+        note: note ?? null,
+        createdBy: actor.name,
+      })),
+      skipDuplicates: true,
+    });
+    const marked = await tx.contact.updateMany({
+      where: { phoneHash: { in: hashes }, dnc: false, ...(scope === 'global' ? {} : { projectId: scope }) },
+      data: { dnc: true },
+    });
+    return { added: created.count, already: hashes.length - created.count, contactsMarked: marked.count };
+  });
+  await audit(actor, 'dnc.add', scope, { ...result, source, invalid: invalid.length });
+  return { ...result, invalid };
+}
+
+export async function removeFromDnc(actor: AuditActor, id: bigint): Promise<boolean> {
+  const entry = await prisma.dncEntry.findUnique({ where: { id } });
+  if (!entry) return false;
+  await prisma.$transaction(async (tx) => {
+    await tx.dncEntry.delete({ where: { id } });
+    // Contacts stay marked while another entry (global, or their project's) still covers the number.
+    const remaining = await tx.dncEntry.findMany({ where: { phoneHash: entry.phoneHash }, select: { scope: true } });
+    if (remaining.some((r) => r.scope === 'global')) return;
+    await tx.contact.updateMany({
+      where: {
+        phoneHash: entry.phoneHash,
+        dnc: true,
+        projectId: { notIn: remaining.map((r) => r.scope) },
+        ...(entry.scope === 'global' ? {} : { projectId: entry.scope }),
+      },
+      data: { dnc: false },
+    });
+  });
+  await audit(actor, 'dnc.remove', entry.scope, { id: String(id), masked: entry.phoneMasked });
+  return true;
+}
+
+export async function listDnc(query: { page: number; pageSize: number; scope?: string }) {
+  const where = query.scope ? { scope: query.scope } : {};
+  const [rows, total] = await Promise.all([
+    prisma.dncEntry.findMany({ where, orderBy: { id: 'desc' }, skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    prisma.dncEntry.count({ where }),
+  ]);
+  return {
+    total,
+    rows: rows.map((r) => ({
+      id: String(r.id),
+      scope: r.scope,
+      phoneMasked: r.phoneMasked,
+      source: r.source,
+      note: r.note,
+      createdBy: r.createdBy,
+      createdAt: r.createdAt.toISOString(),
+    })),
+  };
+}
+
+/** For the dialer's compliance gate: is this number blocked for this project? */
+export async function isDoNotCall(projectId: string, hash: string): Promise<boolean> {
+  return (await prisma.dncEntry.count({ where: { phoneHash: hash, scope: { in: ['global', projectId] } } })) > 0;
+}

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../../db/prisma.server';
+import { createProject } from '../projects/projects.server';
+import { FIXED_FIELDS, type FieldDef } from './field-template';
+import { runImport } from './imports.server';
+import { phoneHash, revealPhone } from './phone-vault.server';
+
+process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waihu-import-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const FIELDS: FieldDef[] = [
+  ...FIXED_FIELDS,
+  {
+    key: 'idCard',
+    label: { zh: '身份证', en: 'ID card' },
+    type: 'idCard',
+    required: false,
+    sensitive: true,
+    visibleToAgents: true,
+    fixed: false,
+  },
+  {
+    key: 'premium',
+    label: { zh: '保费', en: 'Premium' },
+    type: 'money',
+    required: false,
+    sensitive: false,
+    visibleToAgents: true,
+    fixed: false,
+  },
+];
+const MAPPING = { 0: 'name', 1: 'phone', 2: 'idCard', 3: 'premium', 4: 'tags' };
+let projectId = '';
+
+beforeAll(async () => {
+  projectId = (await createProject({ name: 'test' }, { name: '寿险回访', type: 'returnVisit', description: '', fields: FIELDS }))
+    .id;
+});
+
+async function queueImport(file: string) {
+  return prisma.contactImport.create({
+    data: { projectId, fileName: path.basename(file), filePath: file, format: 'csv', mapping: MAPPING },
+  });
+}
+
+describe('file import', () => {
+  it('imports valid rows, rejects bad ones with line and reason, skips duplicates, marks do-not-call', async () => {
+    await prisma.dncEntry.create({ data: { scope: 'global', phoneHash: phoneHash('+8613900000003'), source: 'manual' } });
+    const csv = [
+      '姓名,手机号,身份证,保费,标签',
+      '张三,138 0000 0001,11010519491231002X,"1,200.5",VIP;上海',
+      '李四,+86-138-0000-0002,,300,',
+      '王五,12345,,abc,',
+      '赵六,13900000003,,,',
+      '张三重复,13800000001,,,',
+      ',13800000009,,,',
+    ].join('\r\n');
+    const file = path.join(dir, 'gbk.csv');
+    fs.writeFileSync(file, iconv.encode(csv, 'gbk'));
+    const job = await queueImport(file);
+    await runImport(job.id);
+
+    const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
+    expect(done).toMatchObject({
+      status: 'done',
+      rowsRead: 6,
+      accepted: 3,
+      rejected: 2,
+      duplicates: 1,
+      dncMarked: 1,
+      lastLine: 7,
+    });
+    const rejections = await prisma.importRejection.findMany({ where: { importId: job.id }, orderBy: { line: 'asc' } });
+    expect(rejections.map((r) => ({ line: r.line, errors: r.errors }))).toEqual([
+      {
+        line: 4,
+        errors: [
+          { field: 'phone', code: 'phone.invalid' },
+          { field: 'premium', code: 'value.notANumber' },
+        ],
+      },
+      { line: 7, errors: [{ field: 'name', code: 'value.required' }] },
+    ]);
+    expect(rejections[0]?.cells).toEqual(['王五', '12345', '', 'abc', '']);
+
+    const contacts = await prisma.contact.findMany({ where: { projectId }, orderBy: { id: 'asc' } });
+    expect(contacts.map((c) => [c.name, c.phoneMasked, c.dnc, c.tags])).toEqual([
+      ['张三', '138****0001', false, ['VIP', '上海']],
+      ['李四', '138****0002', false, []],
+      ['赵六', '139****0003', true, []],
+    ]);
+    const zhang = contacts[0]!;
+    expect(revealPhone(zhang.phoneCipher!)).toBe('+8613800000001');
+    expect(zhang.fields).toMatchObject({ premium: '1200.50', idCard: { masked: '110***********002X' } });
+    // No column of the row holds the number or the ID card in clear.
+    const stored = JSON.stringify(zhang, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    expect(stored).not.toMatch(/13800000001|11010519491231002X/);
+  });
+
+  it('a worker killed mid-import and restarted leaves no duplicate and no gap', async () => {
+    const lines = ['姓名,手机号,身份证,保费,标签'];
+    for (let i = 0; i < 12_000; i++) lines.push(`客户${i},1370${String(i).padStart(7, '0')},,${i},`);
+    const file = path.join(dir, 'big.csv');
+    fs.writeFileSync(file, lines.join('\n'));
+    const job = await queueImport(file);
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/modules/lists/testing/run-import.ts', job.id], {
+      env: { ...process.env, VITEST: undefined },
+      stdio: 'ignore',
+    });
+    // Kill it hard once the first batch is committed, before the file is done.
+    for (;;) {
+      const progress = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
+      if (progress.lastLine > 0 || child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const interrupted = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
+    expect(interrupted.status).toBe('running');
+    expect(interrupted.lastLine).toBeLessThan(12_001);
+
+    await runImport(job.id);
+    const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
+    expect(done).toMatchObject({
+      status: 'done',
+      rowsRead: 12_000,
+      accepted: 12_000,
+      rejected: 0,
+      duplicates: 0,
+      lastLine: 12_001,
+    });
+    const count = await prisma.contact.count({ where: { importId: job.id } });
+    expect(count).toBe(12_000);
+  }, 120_000);
+});

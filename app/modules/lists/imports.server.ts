@@ -1,0 +1,443 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { prisma } from '../../db/prisma.server';
+import { env } from '../../env.server';
+import type { Prisma } from '../../generated/prisma/client';
+import { sendJob } from '../../jobs/boss.server';
+import { encryptString } from '../../utils/data-key.server';
+import { type AuditActor, audit } from '../audit/audit.server';
+import { getProject } from '../projects/projects.server';
+import type { FieldDef, FieldError, FieldValue } from './field-template';
+import { suggestMapping } from './field-template';
+import { detectCsvSettings, detectFormat, type FileFormat, listSheets, type ReadOptions, readRows } from './file-reader.server';
+import { maskIdCard } from './id-card';
+import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
+import { normalizePhone } from './phone';
+import { sealPhone } from './phone-vault.server';
+
+const BATCH_SIZE = 2000;
+const PREVIEW_ROWS = 20;
+
+export class ImportError extends Error {
+  constructor(
+    readonly code: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(code);
+  }
+}
+
+/** Uploaded files wait here for the worker (a shared volume when web and worker run on different hosts). */
+export function uploadsDir(): string {
+  const dir = path.join(env().dataDir, 'uploads');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function readOptions(
+  format: FileFormat,
+  opts: { encoding?: string | null; delimiter?: string | null; sheet?: string | null },
+): ReadOptions {
+  return {
+    format,
+    ...(opts.encoding ? { encoding: opts.encoding as ReadOptions['encoding'] } : {}),
+    ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+    ...(opts.sheet ? { sheet: /^\d+$/.test(opts.sheet) ? Number(opts.sheet) : opts.sheet } : {}),
+  };
+}
+
+/** The mapping step: headers, detected settings, a suggested mapping and the first rows checked. */
+export async function previewImport(
+  projectId: string,
+  filePath: string,
+  opts: { encoding?: string; delimiter?: string; sheet?: string } = {},
+) {
+  const project = await getProject(projectId);
+  const format = detectFormat(filePath);
+  const options = readOptions(format, opts);
+  const settings = format === 'csv' ? detectCsvSettings(filePath, options) : null;
+  const rows: { line: number; cells: unknown[] }[] = [];
+  let headers: string[] = [];
+  for await (const row of readRows(filePath, { ...options, ...settings })) {
+    if (headers.length === 0) {
+      headers = row.cells.map((c) => String(c ?? '').trim());
+      continue;
+    }
+    rows.push(row);
+    if (rows.length >= PREVIEW_ROWS) break;
+  }
+  const remembered = project.importMapping as Record<string, string>;
+  const suggested = suggestMapping(headers, project.fields);
+  headers.forEach((h, i) => {
+    const field = remembered[h];
+    if (field && suggested[i] === undefined) suggested[i] = field;
+  });
+  const checked = rows.map((row) => importRow(project.fields, suggested, { line: row.line, cells: row.cells as never }));
+  return {
+    format,
+    encoding: settings?.encoding ?? null,
+    delimiter: settings?.delimiter ?? null,
+    sheets: format === 'xlsx' ? await listSheets(filePath) : [],
+    headers,
+    rows: rows.map((r) => ({ line: r.line, cells: r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : c)) })),
+    mapping: suggested,
+    problems: checked.flatMap((c) => (c.ok ? [] : [{ line: c.rejected.line, errors: c.rejected.errors }])),
+    fields: project.fields,
+  };
+}
+
+export async function startImport(
+  actor: AuditActor,
+  projectId: string,
+  input: {
+    fileName: string;
+    filePath: string;
+    mapping: ColumnMapping;
+    encoding?: string;
+    delimiter?: string;
+    sheet?: string;
+    headers: string[];
+  },
+) {
+  const project = await getProject(projectId);
+  const problems = checkMapping(project.fields, input.mapping);
+  if (problems.length) throw new ImportError('mapping.invalid', problems);
+  const format = detectFormat(input.filePath);
+  const created = await prisma.contactImport.create({
+    data: {
+      projectId,
+      fileName: input.fileName,
+      filePath: input.filePath,
+      format,
+      encoding: input.encoding ?? null,
+      delimiter: input.delimiter ?? null,
+      sheet: input.sheet ?? null,
+      headers: input.headers,
+      mapping: input.mapping as Prisma.InputJsonValue,
+      createdById: actor.id ?? null,
+    },
+  });
+  // Remember header → field for the next file of this project.
+  const remembered = { ...(project.importMapping as Record<string, string>) };
+  for (const [index, field] of Object.entries(input.mapping)) {
+    const header = input.headers[Number(index)];
+    if (header) remembered[header] = field;
+  }
+  await prisma.project.update({ where: { id: projectId }, data: { importMapping: remembered } });
+  await sendJob('lists.import', { importId: created.id });
+  await audit(actor, 'lists.import.start', created.id, { projectId, fileName: input.fileName });
+  return created;
+}
+
+interface PreparedContact {
+  contact: ImportedContact;
+  /** The row as received, for the rejection report if the database refuses it. */
+  cells: RejectedRow['cells'];
+  phone: ReturnType<typeof sealPhone>;
+  phoneKind: string;
+  secondary: ReturnType<typeof sealPhone> | null;
+  fields: Record<string, unknown>;
+}
+
+const CN_MOBILE = /^\+861[3-9]\d{9}$/;
+const COLUMN_FIELDS = new Set(['name', 'phone', 'secondaryPhone', 'externalId', 'timeZone']);
+
+export function prepare(fields: FieldDef[], contact: ImportedContact, cells: RejectedRow['cells']): PreparedContact {
+  const sensitive = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
+  const other: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(contact.values)) {
+    if (COLUMN_FIELDS.has(key)) continue;
+    // Sensitive values (an ID card…) are kept encrypted, beside their masked form.
+    other[key] = sensitive.has(key) ? { cipher: encryptString(String(value)), masked: maskSensitive(fields, key, value) } : value;
+  }
+  const secondary = contact.values.secondaryPhone;
+  const phone = String(contact.values.phone);
+  // Validation already parsed the number; Chinese mobiles (nearly every row) need no second parse.
+  const parsed = CN_MOBILE.test(phone) ? ({ ok: true, kind: 'mobile' } as const) : normalizePhone(phone);
+  return {
+    contact,
+    cells,
+    phone: sealPhone(phone),
+    phoneKind: parsed.ok ? parsed.kind : 'other',
+    secondary: typeof secondary === 'string' ? sealPhone(secondary) : null,
+    fields: other,
+  };
+}
+
+function maskSensitive(fields: FieldDef[], key: string, value: FieldValue): string {
+  const text = String(value);
+  if (fields.find((f) => f.key === key)?.type === 'idCard') return maskIdCard(text);
+  return text.length <= 2 ? '*'.repeat(text.length) : `${text[0]}${'*'.repeat(text.length - 2)}${text.at(-1)}`;
+}
+
+export interface BatchCounts {
+  rejected: RejectedRow[];
+  accepted: number;
+  updated: number;
+  duplicates: number;
+  dncMarked: number;
+}
+
+export async function writeBatch(
+  importId: string,
+  project: { id: string; dedupPolicy: string },
+  accepted: PreparedContact[],
+  rejectedRows: RejectedRow[],
+  rowsRead: number,
+  lastLine: number,
+): Promise<BatchCounts> {
+  // Within one batch as across batches: with "skip" the first row for a phone (or an external id)
+  // wins, with "update" the last.
+  const byHash = new Map<string, PreparedContact>();
+  const byExternal = new Map<string, PreparedContact>();
+  for (const p of accepted) {
+    const external = p.contact.values.externalId as string | undefined;
+    const earlier = byHash.get(p.phone.hash) ?? (external ? byExternal.get(external) : undefined);
+    if (earlier && project.dedupPolicy !== 'update') continue;
+    if (earlier) {
+      byHash.delete(earlier.phone.hash);
+      const earlierExternal = earlier.contact.values.externalId as string | undefined;
+      if (earlierExternal) byExternal.delete(earlierExternal);
+    }
+    byHash.set(p.phone.hash, p);
+    if (external) byExternal.set(external, p);
+  }
+  let unique = [...byHash.values()];
+  let rejected = rejectedRows;
+  const inBatchDuplicates = accepted.length - unique.length;
+  return prisma.$transaction(async (tx) => {
+    // An external id already used by a contact with another phone is a conflict the row must explain.
+    const externals = unique.map((p) => p.contact.values.externalId).filter((e): e is string => typeof e === 'string');
+    if (externals.length) {
+      const taken = await tx.contact.findMany({
+        where: { projectId: project.id, externalId: { in: externals } },
+        select: { externalId: true, phoneHash: true },
+      });
+      const owner = new Map(taken.map((c) => [c.externalId, c.phoneHash]));
+      const clashing = unique.filter((p) => {
+        const other = owner.get(p.contact.values.externalId as string);
+        return other !== undefined && other !== p.phone.hash;
+      });
+      if (clashing.length) {
+        unique = unique.filter((p) => !clashing.includes(p));
+        rejected = [
+          ...rejected,
+          ...clashing.map((p) => ({
+            line: p.contact.line,
+            cells: p.cells,
+            errors: [{ field: 'externalId', code: 'value.externalIdTaken' }],
+          })),
+        ];
+      }
+    }
+    const hashes = unique.map((p) => p.phone.hash);
+    const dncRows = await tx.dncEntry.findMany({
+      where: { scope: { in: ['global', project.id] }, phoneHash: { in: hashes } },
+      select: { phoneHash: true },
+    });
+    const dnc = new Set(dncRows.map((r) => r.phoneHash));
+    const col = <T>(f: (p: PreparedContact) => T) => unique.map(f);
+    const onConflict =
+      project.dedupPolicy === 'update'
+        ? `DO UPDATE SET "name" = EXCLUDED."name", "fields" = "Contact"."fields" || EXCLUDED."fields",
+             "tags" = ARRAY(SELECT DISTINCT t FROM unnest("Contact"."tags" || EXCLUDED."tags") t),
+             "tagSources" = EXCLUDED."tagSources" || "Contact"."tagSources", "updatedAt" = now()`
+        : 'DO NOTHING';
+    const target = project.dedupPolicy === 'update' ? '("projectId","phoneHash")' : '';
+    const result = unique.length
+      ? await tx.$queryRawUnsafe<{ inserted: boolean }[]>(
+          `INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
+             "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId","updatedAt")
+           SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
+                  ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.dnc, u.tz, $2::uuid, now()
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                       $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[])
+             AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz)
+           ON CONFLICT ${target} ${onConflict}
+           RETURNING (xmax = 0) AS inserted`,
+          project.id,
+          importId,
+          col((p) => (p.contact.values.externalId as string | undefined) ?? null),
+          col((p) => String(p.contact.values.name ?? '')),
+          col((p) => p.phone.hash),
+          col((p) => p.phone.cipher),
+          col((p) => p.phone.masked),
+          col((p) => p.phoneKind),
+          col((p) => p.secondary?.hash ?? null),
+          col((p) => p.secondary?.cipher ?? null),
+          col((p) => p.secondary?.masked ?? null),
+          col((p) => JSON.stringify(p.fields)),
+          col((p) => JSON.stringify(p.contact.tags)),
+          col((p) => JSON.stringify(Object.fromEntries(p.contact.tags.map((t) => [t, 'file'])))),
+          col((p) => dnc.has(p.phone.hash)),
+          col((p) => (p.contact.values.timeZone as string | undefined) ?? null),
+        )
+      : [];
+    const inserted = result.filter((r) => r.inserted).length;
+    const updated = result.length - inserted;
+    if (rejected.length) {
+      await tx.importRejection.createMany({
+        data: rejected.map((r) => ({
+          importId,
+          line: r.line,
+          cells: r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null))) as Prisma.InputJsonValue,
+          errors: r.errors as unknown as Prisma.InputJsonValue,
+        })),
+        skipDuplicates: true,
+      });
+    }
+    const counts: BatchCounts = {
+      rejected,
+      accepted: inserted,
+      updated,
+      duplicates: inBatchDuplicates + (unique.length - result.length),
+      dncMarked: unique.filter((p) => dnc.has(p.phone.hash)).length,
+    };
+    // The checkpoint moves in the same transaction as the rows: a crash repeats nothing.
+    await tx.contactImport.update({
+      where: { id: importId },
+      data: {
+        rowsRead: { increment: rowsRead },
+        accepted: { increment: counts.accepted },
+        updated: { increment: counts.updated },
+        rejected: { increment: rejected.length },
+        duplicates: { increment: counts.duplicates },
+        dncMarked: { increment: counts.dncMarked },
+        lastLine,
+      },
+    });
+    return counts;
+  });
+}
+
+/** The `lists.import` job: streams the file, resuming after the last committed line. */
+export async function runImport(importId: string): Promise<void> {
+  const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
+  if (job.status === 'done') return;
+  const project = await getProject(job.projectId);
+  await prisma.contactImport.update({
+    where: { id: importId },
+    data: { status: 'running', startedAt: job.startedAt ?? new Date(), error: null },
+  });
+  const mapping = job.mapping as ColumnMapping;
+  let header = true;
+  let accepted: PreparedContact[] = [];
+  let rejected: RejectedRow[] = [];
+  let read = 0;
+  let lastLine = job.lastLine;
+  // One batch is written while the next is parsed; batches still commit in file order, so the
+  // checkpoint stays exact.
+  let writing: Promise<unknown> = Promise.resolve();
+  const flush = async () => {
+    if (read === 0) return;
+    const batch = { accepted, rejected, read, lastLine };
+    accepted = [];
+    rejected = [];
+    read = 0;
+    await writing;
+    writing = writeBatch(importId, project, batch.accepted, batch.rejected, batch.read, batch.lastLine);
+    // Surface a failed write at once rather than after parsing the rest of the file.
+    writing.catch(() => {});
+  };
+  try {
+    for await (const row of readRows(job.filePath, readOptions(job.format as FileFormat, job))) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      if (row.line <= job.lastLine) continue;
+      const outcome = importRow(project.fields, mapping, row);
+      if (outcome.ok) accepted.push(prepare(project.fields, outcome.contact, row.cells));
+      else rejected.push(outcome.rejected);
+      read++;
+      lastLine = row.line;
+      if (read >= BATCH_SIZE) await flush();
+    }
+    await flush();
+    await writing;
+    await prisma.contactImport.update({ where: { id: importId }, data: { status: 'done', finishedAt: new Date() } });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await prisma.contactImport.update({ where: { id: importId }, data: { status: 'failed', error: message.slice(0, 2000) } });
+    throw error;
+  }
+}
+
+export async function importProgress(importId: string) {
+  const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
+  const { filePath: _path, mapping: _mapping, ...visible } = job;
+  return {
+    ...visible,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listImports(projectId: string) {
+  const rows = await prisma.contactImport.findMany({ where: { projectId }, orderBy: { createdAt: 'desc' }, take: 20 });
+  return rows.map(({ filePath: _p, mapping: _m, ...r }) => ({
+    ...r,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  }));
+}
+
+export async function rejections(importId: string) {
+  return prisma.importRejection.findMany({ where: { importId }, orderBy: { line: 'asc' } });
+}
+
+/** An upload is referred to by its file name inside the uploads folder, never by a path. */
+export function uploadPath(token: string): string {
+  if (!/^[\w.\-\u4e00-\u9fff]{1,200}$/.test(token) || token.startsWith('.')) throw new ImportError('upload.unknown');
+  const file = path.join(uploadsDir(), token);
+  if (!fs.existsSync(file)) throw new ImportError('upload.unknown');
+  return file;
+}
+
+/** The rejected rows as the file had them, with a column saying what was wrong (CSV, UTF-8 with BOM). */
+export async function rejectionReport(importId: string, describe: (error: FieldError) => string): Promise<string> {
+  const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
+  const rows = await rejections(importId);
+  const { csvLine } = await import('./spreadsheet-safety');
+  const lines = [csvLine(['line', ...job.headers, 'errors'])];
+  for (const row of rows) {
+    const errors = (row.errors as unknown as FieldError[]).map(describe).join('; ');
+    lines.push(csvLine([row.line, ...(row.cells as unknown[]), errors]));
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+/** Streams a request body to the uploads folder, refusing more than MAX_UPLOAD_BYTES; returns the token. */
+export async function receiveUpload(body: ReadableStream<Uint8Array> | null, fileName: string): Promise<string> {
+  if (!body) throw new ImportError('upload.missing');
+  const safe =
+    path
+      .basename(fileName)
+      .replace(/[^\w.\-\u4e00-\u9fff]/g, '_')
+      .slice(-80) || 'upload';
+  const token = `${crypto.randomUUID()}-${safe}`;
+  const target = path.join(uploadsDir(), token);
+  const out = fs.createWriteStream(target);
+  let size = 0;
+  try {
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > MAX_UPLOAD_BYTES) throw new ImportError('upload.tooLarge');
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+  } catch (error) {
+    out.destroy();
+    fs.rmSync(target, { force: true });
+    throw error;
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  if (size === 0) {
+    fs.rmSync(target, { force: true });
+    throw new ImportError('upload.missing');
+  }
+  return token;
+}

@@ -1,0 +1,94 @@
+/** OpenAPI 3.1 description of Waihu's REST API (grows with every /api/v1 route). */
+export function openApiDocument() {
+  const fieldError = {
+    type: 'object',
+    required: ['field', 'code'],
+    properties: { field: { type: 'string' }, code: { type: 'string', example: 'phone.invalid' }, params: { type: 'object' } },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Waihu API',
+      version: '1',
+      description:
+        'Push contacts into a project. Authenticate with a project API key (配置 → project → API keys): `Authorization: Bearer wh_…`.',
+    },
+    servers: [{ url: '/api/v1' }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A project API key with the needed scope.' } },
+      schemas: {
+        Contact: {
+          type: 'object',
+          description: "The project's template field keys as properties (name and phone are required), plus optional tags.",
+          required: ['name', 'phone'],
+          properties: {
+            externalId: { type: 'string', description: 'Your id; a contact with an id already imported is not added again.' },
+            name: { type: 'string' },
+            phone: { type: 'string', example: '+86 138 0013 8000' },
+            tags: { type: 'array', items: { type: 'string', maxLength: 30 }, maxItems: 50 },
+          },
+          additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+        },
+        FieldError: fieldError,
+      },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/projects/{projectId}/contacts': {
+        post: {
+          summary: 'Push contacts (scope contacts.write)',
+          description:
+            'Validated like a file import: phones normalised, duplicates (by phone or externalId) skipped, do-not-call numbers marked. Idempotent: repeating a request adds nothing.',
+          parameters: [{ name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['contacts'],
+                  properties: {
+                    contacts: { type: 'array', minItems: 1, maxItems: 10000, items: { $ref: '#/components/schemas/Contact' } },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'What happened to each item',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      importId: { type: 'string', format: 'uuid' },
+                      accepted: { type: 'integer' },
+                      updated: { type: 'integer' },
+                      duplicates: { type: 'integer' },
+                      rejected: { type: 'integer' },
+                      errors: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            index: { type: 'integer', description: 'Position in `contacts`' },
+                            externalId: { type: ['string', 'null'] },
+                            errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '400': { description: 'The body is not {"contacts": [...]} with 1 to 10 000 items' },
+            '401': { description: 'No key, or an invalid or revoked key' },
+            '403': { description: 'The key belongs to another project or lacks the scope' },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { type DataKey, dataKey, decryptString, encryptString } from '../../utils/data-key.server';
+import { maskPhone } from './phone';
+
+// Phone numbers at rest: AES-256-GCM ciphertext (to dial), an HMAC (to deduplicate and match the
+// do-not-call list without decrypting), and the masked form (to display). Only the server decrypts,
+// and only to dial or for a permitted, audited "show number".
+
+let lookupKey: { id: string; key: KeyObject } | undefined;
+
+/** A separate key for lookups, derived from the data key, so the HMAC reveals nothing about it. */
+function phoneLookupKey(key: DataKey = dataKey()): KeyObject {
+  if (lookupKey?.id !== key.id) {
+    lookupKey = {
+      id: key.id,
+      key: createSecretKey(Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'waihu phone lookup v1', 32))),
+    };
+  }
+  return lookupKey.key;
+}
+
+export function phoneHash(e164: string): string {
+  return createHmac('sha256', phoneLookupKey()).update(e164).digest('base64url');
+}
+
+export interface SealedPhone {
+  hash: string;
+  cipher: string;
+  masked: string;
+}
+
+export function sealPhone(e164: string): SealedPhone {
+  return { hash: phoneHash(e164), cipher: encryptString(e164), masked: maskPhone(e164) };
+}
+
+/** The full number. Callers: the dialer, and the audited unmask action — never a loader an agent can reach. */
+export function revealPhone(cipher: string): string {
+  return decryptString(cipher);
+}

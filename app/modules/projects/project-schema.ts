@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { FIXED_FIELDS, FieldTemplateSchema } from '../lists/field-template';
+import { CallingHoursSchema, DEFAULT_CALLING_HOURS } from './calling-hours';
+import { ClosingRuleSchema, DEFAULT_RETRY_POLICY, RetryPolicySchema } from './closing-rules';
+import { DEFAULT_DISPOSITIONS, DispositionTreeSchema } from './dispositions';
+
+export const PROJECT_TYPES = ['returnVisit', 'sales', 'reminder', 'survey'] as const;
+
+/** Everything a running task depends on; a change makes a new version (tasks pin one). */
+export const ProjectRulesSchema = z.object({
+  closingRule: ClosingRuleSchema,
+  callingHours: CallingHoursSchema,
+  retryPolicy: RetryPolicySchema,
+  dispositions: DispositionTreeSchema,
+  /** Sales projects in China: no marketing call without recorded consent. */
+  requireConsent: z.boolean().default(false),
+  /** Regulators: ring at least 15 s; default no-answer timeout 25 s. */
+  noAnswerTimeoutSeconds: z.number().int().min(15).max(120).default(25),
+});
+export type ProjectRules = z.infer<typeof ProjectRulesSchema>;
+
+export function defaultRules(type: (typeof PROJECT_TYPES)[number]): ProjectRules {
+  return {
+    closingRule: { preset: 'attempts', maxAttempts: 3, withinDays: 10 },
+    callingHours: DEFAULT_CALLING_HOURS,
+    retryPolicy: DEFAULT_RETRY_POLICY,
+    dispositions: DEFAULT_DISPOSITIONS,
+    requireConsent: type === 'sales',
+    noAnswerTimeoutSeconds: 25,
+  };
+}
+
+export const ProjectCreateSchema = z.object({
+  name: z.string().trim().min(1, { message: 'project.nameRequired' }).max(100),
+  type: z.enum(PROJECT_TYPES),
+  description: z.string().trim().max(2000).default(''),
+});
+
+export const ProjectUpdateSchema = ProjectCreateSchema.extend({
+  status: z.enum(['draft', 'active', 'archived']),
+  rules: ProjectRulesSchema,
+  fields: FieldTemplateSchema,
+  dedupPolicy: z.enum(['skip', 'update']),
+});
+
+export { FIXED_FIELDS };

@@ -1,0 +1,133 @@
+import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { App, Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { withPermission } from '../modules/auth/guard.server';
+import { can } from '../modules/auth/permissions';
+import { listContacts, projectTags } from '../modules/lists/contacts.server';
+import { projectOrNotFound } from '../modules/projects/project-route.server';
+
+const Query = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  search: z.string().max(100).optional().catch(undefined),
+  tag: z.string().max(60).optional().catch(undefined),
+  status: z.enum(['open', 'closed']).optional().catch(undefined),
+});
+const PAGE_SIZE = 50;
+
+export const loader = withPermission('lists.view', async ({ request, params, user }) => {
+  const project = await projectOrNotFound(params.projectId);
+  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const [contacts, tags] = await Promise.all([
+    listContacts(project.id, { ...query, pageSize: PAGE_SIZE }),
+    projectTags(project.id),
+  ]);
+  return {
+    ...contacts,
+    tags,
+    page: query.page,
+    projectId: project.id,
+    canUnmask: can(user.role, 'contacts.unmask'),
+    canExport: can(user.role, 'lists.export'),
+  };
+});
+
+type Row = Awaited<ReturnType<typeof listContacts>>['rows'][number];
+
+export default function ContactsPage() {
+  const { rows, total, tags, page, projectId, canUnmask, canExport } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [revealed, setRevealed] = useState<Record<string, string>>({});
+  const reveal = async (id: string) => {
+    const response = await fetch(`/projects/${projectId}/contacts/${id}/phone`, { method: 'POST' });
+    if (!response.ok) return void message.error(t('errors.genericTitle'));
+    const { phone } = (await response.json()) as { phone: string };
+    setRevealed((r) => ({ ...r, [id]: phone }));
+  };
+  const [params, setParams] = useSearchParams();
+  const set = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    next.delete('page');
+    setParams(next);
+  };
+  return (
+    <>
+      <Space style={{ marginBottom: 16 }} wrap>
+        <Input.Search
+          allowClear
+          placeholder={t('lists.contacts.search')}
+          defaultValue={params.get('search') ?? ''}
+          onSearch={(v) => set('search', v || undefined)}
+          style={{ width: 220 }}
+        />
+        <Select
+          allowClear
+          placeholder={t('lists.contacts.tagFilter')}
+          value={params.get('tag') ?? undefined}
+          onChange={(v) => set('tag', v)}
+          options={tags.map((tag) => ({ value: tag, label: tag }))}
+          style={{ width: 180 }}
+        />
+        <Select
+          allowClear
+          placeholder={t('lists.contacts.status')}
+          value={params.get('status') ?? undefined}
+          onChange={(v) => set('status', v)}
+          options={(['open', 'closed'] as const).map((s) => ({ value: s, label: t(`lists.contacts.statuses.${s}`) }))}
+          style={{ width: 140 }}
+        />
+        <Typography.Text type="secondary">{t('lists.contacts.total', { count: total })}</Typography.Text>
+        {canExport ? (
+          <a href={`/projects/${projectId}/contacts.csv?${params.toString()}`} download data-testid="export">
+            {t('lists.contacts.export')}
+          </a>
+        ) : null}
+      </Space>
+      <Table<Row>
+        rowKey="id"
+        size="small"
+        dataSource={rows}
+        data-testid="contacts"
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total,
+          showSizeChanger: false,
+          onChange: (p) => {
+            const next = new URLSearchParams(params);
+            next.set('page', String(p));
+            setParams(next);
+          },
+        }}
+        columns={[
+          { title: t('lists.contacts.name'), dataIndex: 'name' },
+          {
+            title: t('lists.contacts.phone'),
+            dataIndex: 'phoneMasked',
+            render: (p: string) => <Typography.Text code>{p}</Typography.Text>,
+          },
+          {
+            title: t('lists.contacts.tags'),
+            dataIndex: 'tags',
+            render: (list: string[]) => list.map((tag) => <Tag key={tag}>{tag}</Tag>),
+          },
+          {
+            title: t('lists.contacts.status'),
+            dataIndex: 'status',
+            render: (s: 'open' | 'closed') => t(`lists.contacts.statuses.${s}`),
+          },
+          {
+            title: t('lists.contacts.dnc'),
+            dataIndex: 'dnc',
+            render: (d: boolean) => (d ? <Tag color="red">{t('lists.contacts.dnc')}</Tag> : null),
+          },
+          { title: t('lists.contacts.attempts'), dataIndex: 'attempts' },
+        ]}
+      />
+    </>
+  );
+}

@@ -1,0 +1,225 @@
+import { useFetcher, useLoaderData, useRevalidator } from '@remix-run/react';
+import { Alert, App, Button, Card, Progress, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { withPermission } from '../modules/auth/guard.server';
+import { clientIp } from '../modules/auth/session.server';
+import { ImportError, listImports, startImport, uploadPath } from '../modules/lists/imports.server';
+import { projectOrNotFound } from '../modules/projects/project-route.server';
+import type { UploadResult } from './projects.$projectId.upload';
+
+export const loader = withPermission('lists.import', async ({ params }) => {
+  const project = await projectOrNotFound(params.projectId);
+  return { imports: await listImports(project.id) };
+});
+
+const Start = z.object({
+  intent: z.literal('start'),
+  token: z.string(),
+  fileName: z.string().max(200),
+  headers: z.array(z.string().max(200)).max(500),
+  mapping: z.record(z.string().regex(/^\d+$/), z.string().max(60)),
+  encoding: z.string().optional(),
+  delimiter: z.string().optional(),
+  sheet: z.string().optional(),
+});
+
+export const action = withPermission('lists.import', async ({ request, params, user }) => {
+  const project = await projectOrNotFound(params.projectId);
+  try {
+    const parsed = Start.safeParse(await request.json().catch(() => null));
+    if (!parsed.success) return { ok: false as const, error: 'request.invalid' };
+    const { token, mapping, ...rest } = parsed.data;
+    const started = await startImport({ id: user.id, name: user.login, ip: clientIp(request) }, project.id, {
+      ...rest,
+      filePath: uploadPath(token),
+      mapping: Object.fromEntries(Object.entries(mapping).filter(([, field]) => field !== '')),
+    });
+    return { ok: true as const, importId: started.id };
+  } catch (error) {
+    if (error instanceof ImportError) return { ok: false as const, error: error.code, details: error.details };
+    throw error;
+  }
+});
+
+type ImportRow = Awaited<ReturnType<typeof listImports>>[number];
+
+export default function ImportPage() {
+  const { imports } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const start = useFetcher<typeof action>();
+  const revalidator = useRevalidator();
+  const [uploading, setUploading] = useState(false);
+  const [uploaded, setUploaded] = useState<UploadResult | null>(null);
+  const preview = uploaded?.ok ? uploaded : null;
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+
+  useEffect(() => {
+    if (preview) setMapping(Object.fromEntries(Object.entries(preview.preview.mapping).map(([k, v]) => [k, v])));
+  }, [preview]);
+  useEffect(() => {
+    if (start.state === 'idle' && start.data?.ok) void message.success(t('lists.import.started'));
+  }, [start.state, start.data, message, t]);
+  // Follow running imports; the progress lives in the database, so a reload or restart loses nothing.
+  const active = imports.some((i) => i.status === 'queued' || i.status === 'running');
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => revalidator.revalidate(), 1000);
+    return () => clearInterval(timer);
+  }, [active, revalidator]);
+
+  const fieldOptions = [
+    { value: '', label: t('lists.import.ignore') },
+    ...(preview?.preview.fields ?? []).map((f) => ({ value: f.key, label: `${f.label.zh} / ${f.label.en}` })),
+    { value: 'tags', label: t('lists.import.tags') },
+  ];
+  const describe = (e: { field: string; code: string; params?: Record<string, unknown> }) =>
+    `${e.field}: ${t(`lists.errors.${e.code}`, e.params ?? {})}`;
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Card>
+        <Upload
+          accept=".csv,.txt,.xlsx"
+          maxCount={1}
+          showUploadList={false}
+          customRequest={async ({ file }) => {
+            // The raw file as the body: the server streams it to disk, whatever its size.
+            setUploading(true);
+            const name = (file as File).name;
+            const response = await fetch(`upload?fileName=${encodeURIComponent(name)}`, { method: 'POST', body: file as Blob });
+            setUploaded(await response.json());
+            setUploading(false);
+          }}
+        >
+          <Button type="primary" loading={uploading} data-testid="upload">
+            {t('lists.import.upload')}
+          </Button>
+        </Upload>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+          {t('lists.import.uploadHint')}
+        </Typography.Paragraph>
+        {uploaded && !uploaded.ok ? <Alert type="error" showIcon message={t(`lists.errors.${uploaded.error}`)} /> : null}
+      </Card>
+      {preview ? (
+        <Card title={`${t('lists.import.mapping')} · ${preview.fileName}`}>
+          <Typography.Paragraph type="secondary">
+            {preview.preview.encoding ? `${t('lists.import.encoding')}: ${preview.preview.encoding} · ` : ''}
+            {preview.preview.delimiter ? `${t('lists.import.delimiter')}: ${JSON.stringify(preview.preview.delimiter)}` : ''}
+          </Typography.Paragraph>
+          <Table
+            size="small"
+            pagination={false}
+            rowKey="index"
+            dataSource={preview.preview.headers.map((header, index) => ({
+              index,
+              header,
+              sample: preview.preview.rows[0]?.cells[index],
+            }))}
+            columns={[
+              { title: t('lists.import.column'), dataIndex: 'header' },
+              { title: t('lists.import.preview'), dataIndex: 'sample', render: (v: unknown) => String(v ?? '') },
+              {
+                title: t('lists.import.field'),
+                render: (_, row) => (
+                  <Select
+                    style={{ width: 240 }}
+                    value={mapping[row.index] ?? ''}
+                    options={fieldOptions}
+                    onChange={(v) => setMapping((m) => ({ ...m, [row.index]: v }))}
+                    data-testid={`map-${row.index}`}
+                  />
+                ),
+              },
+            ]}
+          />
+          {preview.preview.problems.length ? (
+            <Alert
+              style={{ marginTop: 16 }}
+              type="warning"
+              showIcon
+              message={t('lists.import.problems')}
+              description={preview.preview.problems
+                .map((p) => `${t('lists.import.line')} ${p.line}: ${p.errors.map(describe).join('; ')}`)
+                .join('\n')}
+            />
+          ) : null}
+          {start.data && !start.data.ok ? (
+            <Alert
+              style={{ marginTop: 16 }}
+              type="error"
+              showIcon
+              message={(start.data.details ?? []).map(describe).join('; ') || start.data.error}
+            />
+          ) : null}
+          <Button
+            style={{ marginTop: 16 }}
+            type="primary"
+            loading={start.state !== 'idle'}
+            data-testid="start-import"
+            onClick={() =>
+              start.submit(
+                {
+                  intent: 'start',
+                  token: preview.token,
+                  fileName: preview.fileName,
+                  headers: preview.preview.headers,
+                  mapping,
+                  ...(preview.preview.encoding ? { encoding: preview.preview.encoding } : {}),
+                  ...(preview.preview.delimiter ? { delimiter: preview.preview.delimiter } : {}),
+                },
+                { method: 'post', encType: 'application/json' },
+              )
+            }
+          >
+            {t('lists.import.start')}
+          </Button>
+        </Card>
+      ) : null}
+      <Card title={t('lists.import.history')}>
+        <Table<ImportRow>
+          rowKey="id"
+          size="small"
+          dataSource={imports}
+          pagination={false}
+          data-testid="imports"
+          columns={[
+            { title: t('lists.import.file'), dataIndex: 'fileName' },
+            {
+              title: t('lists.import.progress'),
+              render: (_, row) => (
+                <Space>
+                  <Tag color={row.status === 'done' ? 'green' : row.status === 'failed' ? 'red' : 'blue'}>
+                    {t(`lists.import.statuses.${row.status}`)}
+                  </Tag>
+                  <Progress
+                    style={{ width: 140 }}
+                    size="small"
+                    percent={row.status === 'done' ? 100 : row.status === 'queued' ? 0 : 50}
+                    status={row.status === 'running' ? 'active' : undefined}
+                  />
+                </Space>
+              ),
+            },
+            { title: t('lists.import.rowsRead'), dataIndex: 'rowsRead' },
+            { title: t('lists.import.accepted'), dataIndex: 'accepted' },
+            { title: t('lists.import.rejected'), dataIndex: 'rejected' },
+            { title: t('lists.import.duplicates'), dataIndex: 'duplicates' },
+            { title: t('lists.import.dncMarked'), dataIndex: 'dncMarked' },
+            {
+              title: '',
+              render: (_, row) =>
+                row.rejected > 0 ? (
+                  <a href={`/projects/${row.projectId}/imports/${row.id}/rejections`} download data-testid="download-rejections">
+                    {t('lists.import.downloadRejections')}
+                  </a>
+                ) : null,
+            },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

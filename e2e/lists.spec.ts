@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { loginAs } from './fixtures';
+
+const CSV = [
+  '姓名,手机号,城市,标签',
+  '周一,138 0013 8001,上海,VIP;上海',
+  '吴二,+86-139-0013-8002,成都,',
+  '郑三,12345,北京,',
+  ',13700138004,杭州,',
+  '王四,13800138001,南京,',
+].join('\n');
+
+test('a supervisor creates a project, imports a file with bad rows, downloads the rejections and sees masked phones', async ({
+  page,
+}) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByTestId('new-project').click();
+  const name = `E2E 回访 ${Date.now()}`;
+  await page.getByRole('dialog').getByLabel('Name').fill(name);
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(name) })).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Import' }).click();
+  await page.locator('input[type=file]').setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+  // Columns are mapped from their Chinese names; the preview already shows the bad rows.
+  await expect(page.getByTestId('map-0')).toContainText('姓名');
+  await expect(page.getByTestId('map-1')).toContainText('手机号');
+  await expect(page.getByTestId('map-3')).toContainText('Tags');
+  await expect(page.getByText('Line 4: phone: not a valid phone number')).toBeVisible();
+  await page.getByTestId('start-import').click();
+
+  const imports = page.getByTestId('imports');
+  await expect(imports.getByText('Done')).toBeVisible({ timeout: 30_000 });
+  const row = imports.locator('tbody tr').first();
+  await expect(row).toContainText('list.csv');
+  await expect(row.locator('td').nth(2)).toHaveText('5');
+  await expect(row.locator('td').nth(3)).toHaveText('2');
+  await expect(row.locator('td').nth(4)).toHaveText('2');
+  await expect(row.locator('td').nth(5)).toHaveText('1');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejections').click()]);
+  const report = fs.readFileSync((await download.path())!, 'utf8');
+  expect(report).toContain('line,姓名,手机号,城市,标签,errors');
+  expect(report).toContain('4,郑三,12345,北京,,phone: not a valid phone number');
+  expect(report).toContain('5,,13700138004,杭州,,name: required');
+
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  const contacts = page.getByTestId('contacts');
+  await expect(contacts.getByText('138****8001')).toBeVisible();
+  await expect(contacts.getByText('139****8002')).toBeVisible();
+  const html = await page.content();
+  expect(html).not.toContain('13800138001');
+  expect(html).not.toContain('13900138002');
+});
+
+test('a business system pushes contacts with a project API key created in the UI', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '安康人寿 · 新契约回访' }).click();
+  await page.getByRole('tab', { name: 'API keys' }).click();
+  await page.getByPlaceholder('Key name').fill('CRM push');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-key').textContent())?.trim() ?? '';
+  expect(key).toMatch(/^wh_[0-9a-f]{12}_/);
+  const projectId = page.url().split('/projects/')[1]!.split('/')[0]!;
+
+  const push = (body: unknown) =>
+    page.request.post(`/api/v1/projects/${projectId}/contacts`, { headers: { authorization: `Bearer ${key}` }, data: body });
+  const contacts = [{ externalId: 'E2E-API-1', name: '接口客户', phone: '13600136001', policyNo: 'P99000001', tags: ['接口'] }];
+  const first = await push({ contacts });
+  expect(first.status()).toBe(200);
+  expect(await first.json()).toMatchObject({ accepted: 1, rejected: 0 });
+  expect(await (await push({ contacts })).json()).toMatchObject({ accepted: 0, duplicates: 1 });
+  expect((await page.request.post(`/api/v1/projects/${projectId}/contacts`, { data: { contacts } })).status()).toBe(401);
+  const openapi = await (await page.request.get('/api/v1/openapi.json')).json();
+  expect(openapi.paths['/projects/{projectId}/contacts'].post).toBeTruthy();
+
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  await page.getByPlaceholder('Search by name').fill('接口客户');
+  await page.getByPlaceholder('Search by name').press('Enter');
+  await expect(page.getByTestId('contacts').getByText('136****6001')).toBeVisible();
+});
