@@ -43,19 +43,35 @@ const FIELDS: FieldDef[] = [
   custom('email', 'email'),
   custom('agentCode', 'text'),
 ];
-const HEADER = ['name', 'phone', 'gender', 'city', 'policyNo', 'product', 'premium', 'policyStart', 'age', 'vip', 'email', 'agentCode', 'tags'];
+const HEADER = [
+  'name',
+  'phone',
+  'gender',
+  'city',
+  'policyNo',
+  'product',
+  'premium',
+  'policyStart',
+  'age',
+  'vip',
+  'email',
+  'agentCode',
+  'tags',
+];
 const CITIES = ['上海', '北京', '成都', '杭州', '广州', '深圳', '武汉', '南京'];
 
 async function generate(file: string): Promise<void> {
   const r = demoRandom(7);
   const out = fs.createWriteStream(file);
   const recent: string[] = [];
-  const write = (line: string) => (out.write(line) ? Promise.resolve() : new Promise<void>((ok) => out.once('drain', () => ok())));
+  const write = (line: string) =>
+    out.write(line) ? Promise.resolve() : new Promise<void>((ok) => out.once('drain', () => ok()));
   await write(`${HEADER.join(',')}\n`);
   for (let i = 0; i < ROWS; i++) {
     const roll = r.next();
     let phone = demoMobile(r);
-    if (roll < 0.02) phone = `1${String(r.int(0, 999_999_999))}`.slice(0, 9); // too short: invalid
+    if (roll < 0.02)
+      phone = `1${String(r.int(0, 999_999_999))}`.slice(0, 9); // too short: invalid
     else if (roll < 0.05 && recent.length) phone = recent[r.int(0, recent.length - 1)]!; // a duplicate
     if (recent.length < 5000) recent.push(phone);
     else recent[i % 5000] = phone;
@@ -95,7 +111,14 @@ try {
 
   const project = await createProject({ name: 'bench' }, { name: 'bench', type: 'returnVisit', description: '', fields: FIELDS });
   const job = await prisma.contactImport.create({
-    data: { projectId: project.id, fileName: 'contacts.csv', filePath: file, format: 'csv', headers: HEADER, mapping: Object.fromEntries(HEADER.map((h, i) => [i, h])) },
+    data: {
+      projectId: project.id,
+      fileName: 'contacts.csv',
+      filePath: file,
+      format: 'csv',
+      headers: HEADER,
+      mapping: Object.fromEntries(HEADER.map((h, i) => [i, h])),
+    },
   });
   console.log('importing through the import job…');
   const start = performance.now();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { loginAs } from './fixtures';
+import { choose, setRule, valueInput } from './rule-builder';
 
 const CSV = [
   '姓名,手机号,城市,标签',
@@ -82,4 +83,47 @@ test('a business system pushes contacts with a project API key created in the UI
   await page.getByPlaceholder('Search by name').fill('接口客户');
   await page.getByPlaceholder('Search by name').press('Enter');
   await expect(page.getByTestId('contacts').getByText('136****6001')).toBeVisible();
+});
+
+test('a tag rule tags the matching contacts, and the tag filters the contact list', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '安康人寿 · 新契约回访' }).click();
+  await page.getByRole('tab', { name: 'Tag rules' }).click();
+  await page.getByTestId('rule-tag').fill('大额保单');
+  const builder = page.getByTestId('condition-builder');
+  await builder.locator('.ruleGroup-addRule').first().click();
+  await setRule(page, builder.locator('.rule').first(), 'Annual premium', 'at least');
+  await valueInput(page, '0').fill('40000');
+  await page.getByTestId('save-rule').click();
+  await expect(page.getByText(/Rule applied: \d+ contacts carry the tag/)).toBeVisible();
+  const matched = Number(
+    (await page.getByTestId('tag-rules').locator('tbody tr').first().locator('td').nth(1).textContent()) ?? 0,
+  );
+  expect(matched).toBeGreaterThan(0);
+
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  await choose(page, page.locator('.ant-select').filter({ hasText: 'With tag' }), '大额保单');
+  await expect(page.getByText(`${matched} contacts`, { exact: true })).toBeVisible();
+  await expect(page.getByTestId('contacts').locator('tbody tr').first()).toContainText('大额保单');
+});
+
+test('only a permitted role can show a full number, and each time is audited', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '幸福里 · 二手房营销' }).click();
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contacts').getByText('Show number')).toHaveCount(0);
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+
+  await loginAs(page, 'admin');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '幸福里 · 二手房营销' }).click();
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  const firstRow = page.getByTestId('contacts').locator('tbody tr').first();
+  await firstRow.getByText('Show number').click();
+  await expect(firstRow.getByText(/^\+861\d{10}$/)).toBeVisible();
+  await page.goto('/audit?action=contacts.unmask');
+  await expect(page.getByTestId('audit-table').getByText('contacts.unmask').first()).toBeVisible();
 });

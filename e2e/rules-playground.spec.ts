@@ -1,24 +1,9 @@
-import { expect, type Locator, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { loginAs } from './fixtures';
+import { choose, setRule, valueInput } from './rule-builder';
 
 // The rules playground (配置 → 规则试验台): the condition builder and the formula editor, each
 // run on sample rows through the server's sandbox.
-
-async function choose(page: Page, select: Locator, option: string): Promise<void> {
-  await select.click();
-  const dropdown = page.locator('.ant-select-dropdown:visible');
-  await dropdown.getByTitle(option, { exact: true }).click();
-  await expect(dropdown).toHaveCount(0);
-}
-
-async function setRule(page: Page, rule: Locator, field: string, operator: string): Promise<void> {
-  await choose(page, rule.locator('.rule-fields'), field);
-  await choose(page, rule.locator('.rule-operators'), operator);
-}
-
-function valueInput(page: Page, path: string): Locator {
-  return page.locator(`input[data-testid="rule-value-${path}"], [data-testid="rule-value-${path}"] input`).first();
-}
 
 test('a condition with two groups matches the right sample rows', async ({ page }) => {
   await loginAs(page, 'supervisor');

@@ -97,7 +97,10 @@ export default function DncPage() {
                 type="primary"
                 disabled={!text.trim()}
                 loading={fetcher.state !== 'idle'}
-                onClick={() => (add(numbersIn(text), 'manual'), setText(''))}
+                onClick={() => {
+                  add(numbersIn(text), 'manual');
+                  setText('');
+                }}
                 data-testid="dnc-add"
               >
                 {t('lists.dnc.add')}

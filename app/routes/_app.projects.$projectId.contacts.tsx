@@ -108,7 +108,16 @@ export default function ContactsPage() {
           {
             title: t('lists.contacts.phone'),
             dataIndex: 'phoneMasked',
-            render: (p: string) => <Typography.Text code>{p}</Typography.Text>,
+            render: (p: string, row) => (
+              <Space>
+                <Typography.Text code>{revealed[row.id] ?? p}</Typography.Text>
+                {canUnmask && !revealed[row.id] ? (
+                  <Button size="small" type="link" onClick={() => reveal(row.id)} data-testid={`reveal-${row.id}`}>
+                    {t('lists.contacts.showNumber')}
+                  </Button>
+                ) : null}
+              </Space>
+            ),
           },
           {
             title: t('lists.contacts.tags'),

@@ -47,7 +47,14 @@ export default function ProjectsPage() {
     <>
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
         <Typography.Title level={3}>{t('lists.projects.title')}</Typography.Title>
-        <Button type="primary" onClick={() => (form.resetFields(), setOpen(true))} data-testid="new-project">
+        <Button
+          type="primary"
+          onClick={() => {
+            form.resetFields();
+            setOpen(true);
+          }}
+          data-testid="new-project"
+        >
           {t('lists.projects.new')}
         </Button>
       </Space>

@@ -29,6 +29,9 @@ export function AntSelector({
       mode={multiple ? 'multiple' : undefined}
       value={value}
       popupMatchSelectWidth={false}
+      // A project's template can have dozens of fields: typing narrows the list.
+      showSearch
+      optionFilterProp="label"
       style={{ minWidth: 90 }}
       options={flat.map((o) => ({ value: o.value ?? o.name ?? '', label: o.label, title: o.label }))}
       onChange={(v) => handleOnChange(v)}

@@ -5,6 +5,7 @@ import { type FieldError, validateRecord } from './field-template';
 import type { Cell } from './field-values';
 import { parseTags, type RejectedRow } from './import-row';
 import { prepare, writeBatch } from './imports.server';
+import { applyProjectTagRules } from './tag-rules.server';
 
 export const MAX_API_BATCH = 10_000;
 
@@ -64,6 +65,7 @@ export async function importFromApi(projectId: string, keyId: string, items: unk
     else accepted.push(prepare(project.fields, { line, values: typed, tags: tags.tags }, cells));
   }
   const counts = await writeBatch(job.id, project, accepted, rejected, items.length, items.length);
+  if (counts.accepted + counts.updated > 0) await applyProjectTagRules(projectId);
   await prisma.contactImport.update({ where: { id: job.id }, data: { status: 'done', finishedAt: new Date() } });
   return {
     importId: job.id,

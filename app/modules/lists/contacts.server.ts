@@ -114,3 +114,18 @@ export async function exportContacts(
   await audit(actor, 'contacts.export', projectId, { rows: rows.length, fullNumbers, filter: query });
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** A few contacts as rule rows (no phone, no sensitive fields), for the editors' test panels. */
+export async function sampleRuleRows(projectId: string, fieldKeys: string[], count = 5) {
+  const rows = await prisma.contact.findMany({
+    where: { projectId, deletedAt: null },
+    orderBy: { id: 'asc' },
+    take: count,
+    select: { name: true, fields: true, tags: true, status: true, attempts: true, dnc: true },
+  });
+  return rows.map((r) => {
+    const fields = r.fields as Record<string, unknown>;
+    const values = Object.fromEntries(fieldKeys.map((k) => [k, k === 'name' ? r.name : (fields[k] ?? null)]));
+    return { ...values, tags: r.tags, status: r.status, attempts: r.attempts, dnc: r.dnc };
+  });
+}

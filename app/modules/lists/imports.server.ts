@@ -14,6 +14,7 @@ import { maskIdCard } from './id-card';
 import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
 import { normalizePhone } from './phone';
 import { sealPhone } from './phone-vault.server';
+import { applyProjectTagRules } from './tag-rules.server';
 
 const BATCH_SIZE = 2000;
 const PREVIEW_ROWS = 20;
@@ -355,6 +356,8 @@ export async function runImport(importId: string): Promise<void> {
     }
     await flush();
     await writing;
+    // New contacts get the project's rule tags before the import is reported done.
+    await applyProjectTagRules(job.projectId);
     await prisma.contactImport.update({ where: { id: importId }, data: { status: 'done', finishedAt: new Date() } });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prisma } from '../../db/prisma.server';
-import { action as pushContacts } from '../../routes/api.v1.projects.$projectId.contacts';
-import { createProject } from '../projects/projects.server';
-import { createApiKey, revokeApiKey } from './api-keys.server';
+import { prisma } from '../app/db/prisma.server';
+import { createApiKey, revokeApiKey } from '../app/modules/lists/api-keys.server';
+import { createProject } from '../app/modules/projects/projects.server';
+import { action as pushContacts } from '../app/routes/api.v1.projects.$projectId.contacts';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 9).toString('base64');
 let projectId = '';
