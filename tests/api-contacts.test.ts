@@ -3,6 +3,7 @@ import { prisma } from '../app/db/prisma.server';
 import { createApiKey, revokeApiKey } from '../app/modules/lists/api-keys.server';
 import { createProject } from '../app/modules/projects/projects.server';
 import { action as pushContacts } from '../app/routes/api.v1.projects.$projectId.contacts';
+import { action as pushDnc } from '../app/routes/api.v1.projects.$projectId.dnc';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 9).toString('base64');
 let projectId = '';
@@ -12,7 +13,7 @@ let key = '';
 beforeAll(async () => {
   projectId = (await createProject({ name: 't' }, { name: 'API', type: 'reminder', description: '' })).id;
   otherProjectId = (await createProject({ name: 't' }, { name: 'Other', type: 'survey', description: '' })).id;
-  key = (await createApiKey({ name: 't' }, projectId, 'CRM', ['contacts.write'])).key;
+  key = (await createApiKey({ name: 't' }, projectId, 'CRM', ['contacts.write', 'dnc.write'])).key;
 });
 
 async function push(body: unknown, opts: { key?: string; project?: string } = {}) {
@@ -86,5 +87,23 @@ describe('POST /api/v1/projects/{id}/contacts', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/1 to 10000 items/);
     expect((await push({ contacts: Array.from({ length: 10_001 }, () => ({})) })).status).toBe(400);
+  });
+});
+
+describe('POST /api/v1/projects/{id}/dnc', () => {
+  it('records opt-outs, marks the contacts, and reports unreadable numbers', async () => {
+    const request = new Request(`http://localhost/api/v1/projects/${projectId}/dnc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ phones: ['+86 138 1111 0001', 'nonsense'] }),
+    });
+    const response = (await pushDnc({ request, params: { projectId }, context: {} })) as Response;
+    expect(await response.json()).toEqual({
+      added: 1,
+      already: 0,
+      contactsMarked: 1,
+      invalid: [{ value: 'nonsense', reason: 'phone.notANumber' }],
+    });
+    expect(await prisma.contact.findFirstOrThrow({ where: { projectId, externalId: 'C-1' } })).toMatchObject({ dnc: true });
   });
 });

@@ -40,6 +40,7 @@ const ICONS: Record<string, ReactNode> = {
   reports: <BarChartOutlined />,
   config: <SettingOutlined />,
   users: <TeamOutlined />,
+  skills: <TeamOutlined />,
   plugins: <ApiOutlined />,
   rules: <FunctionOutlined />,
   health: <HeartOutlined />,

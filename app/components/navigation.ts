@@ -30,6 +30,7 @@ export const NAVIGATION: NavItem[] = [
     built: true,
     children: [
       { key: 'users', path: '/config/users', permission: 'users.manage', built: true },
+      { key: 'skills', path: '/config/skills', permission: 'projects.manage', built: true },
       { key: 'plugins', path: '/config/plugins', permission: 'plugins.manage', built: true },
       { key: 'rules', path: '/config/rules', permission: 'rules.test', built: true },
       { key: 'health', path: '/config/health', permission: 'system.health', built: true },

@@ -34,6 +34,53 @@ export function openApiDocument() {
     },
     security: [{ apiKey: [] }],
     paths: {
+      '/projects/{projectId}/dnc': {
+        post: {
+          summary: 'Record do-not-call numbers for the project (scope dnc.write)',
+          description:
+            'Answered only after the entries are committed. Contacts with these numbers are marked at once and never dialled.',
+          parameters: [{ name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['phones'],
+                  properties: {
+                    phones: { type: 'array', minItems: 1, maxItems: 10000, items: { type: 'string' } },
+                    note: { type: 'string', maxLength: 200 },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'Counts, and the numbers that could not be read',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      added: { type: 'integer' },
+                      already: { type: 'integer' },
+                      contactsMarked: { type: 'integer' },
+                      invalid: {
+                        type: 'array',
+                        items: { type: 'object', properties: { value: { type: 'string' }, reason: { type: 'string' } } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '400': { description: 'The body is not {"phones": [...]}' },
+            '401': { description: 'No key, or an invalid or revoked key' },
+            '403': { description: 'The key belongs to another project or lacks the scope' },
+          },
+        },
+      },
       '/projects/{projectId}/contacts': {
         post: {
           summary: 'Push contacts (scope contacts.write)',

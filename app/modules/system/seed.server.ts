@@ -2,6 +2,7 @@ import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import { generatePassword } from '../auth/password.server';
 import type { Role } from '../auth/permissions';
+import { saveSkillGroup } from '../projects/skill-groups.server';
 import { createUser } from '../users/users.server';
 import { seedDemoLists } from './demo-lists.server';
 
@@ -33,6 +34,11 @@ export async function seedDemo(): Promise<SeedResult> {
     await createUser({ name: 'seed' }, { ...demo, timeZone: 'Asia/Shanghai' }, password);
     credentials.push({ login: demo.login, role: demo.role, password });
   }
+  const agent = await prisma.user.findUniqueOrThrow({ where: { login: 'agent' } });
+  await saveSkillGroup(
+    { name: 'seed' },
+    { name: '回访组', description: '新契约回访', members: [{ userId: agent.id, proficiency: 4 }] },
+  );
   return { seeded: true, credentials };
 }
 
