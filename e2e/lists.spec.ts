@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { loginAs } from './fixtures';
+import { loginAs, logout } from './fixtures';
 import { choose, setRule, valueInput } from './rule-builder';
 
 const CSV = [
@@ -114,8 +114,7 @@ test('only a permitted role can show a full number, and each time is audited', a
   await page.getByRole('link', { name: '幸福里 · 二手房营销' }).click();
   await page.getByRole('tab', { name: 'Contacts' }).click();
   await expect(page.getByTestId('contacts').getByText('Show number')).toHaveCount(0);
-  await page.getByTestId('user-menu').click();
-  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await logout(page);
 
   await loginAs(page, 'admin');
   await page.goto('/projects');

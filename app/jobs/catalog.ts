@@ -14,6 +14,11 @@ export const jobCatalog = {
     // A retried import resumes after its checkpoint (ContactImport.lastLine); nothing is duplicated.
     queue: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, deleteAfterSeconds: 7 * 86400 },
   },
+  'lists.enrich': {
+    payload: z.object({ runId: z.string().uuid() }),
+    // Resumes after its checkpoint (EnrichmentRun.lastId); a CRM that fails is recorded per batch.
+    queue: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deleteAfterSeconds: 7 * 86400 },
+  },
   'auth.purge': {
     payload: z.object({}),
     queue: { retryLimit: 2, expireInSeconds: 300, deleteAfterSeconds: 86400 },

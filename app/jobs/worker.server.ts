@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import { purgeAuthRecords } from '../modules/auth/session.server';
+import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
 import { logger } from '../utils/logger.server';
 import { boss } from './boss.server';
@@ -12,6 +13,7 @@ type Handler<N extends JobName> = (payload: ReturnType<(typeof jobCatalog)[N]['p
 const handlers: { [N in JobName]: Handler<N> } = {
   'system.heartbeat': (payload) => runHeartbeat(payload.reason),
   'lists.import': (payload) => runImport(payload.importId),
+  'lists.enrich': (payload) => runEnrichment(payload.runId),
   'auth.purge': () => purgeAuthRecords(),
 };
 

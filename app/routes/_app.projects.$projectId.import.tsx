@@ -3,16 +3,41 @@ import { Alert, App, Button, Card, Progress, Select, Space, Table, Tag, Typograp
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { EnrichmentCard } from '../components/projects/EnrichmentCard';
 import { withPermission } from '../modules/auth/guard.server';
+import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
+import { listEnrichmentRuns, setProjectCrm, startEnrichment } from '../modules/lists/enrichment.server';
 import { ImportError, listImports, startImport, uploadPath } from '../modules/lists/imports.server';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
+import { enabledInstallations } from '../plugins/installations.server';
 import type { UploadResult } from './projects.$projectId.upload';
 
-export const loader = withPermission('lists.import', async ({ params }) => {
+export const loader = withPermission('lists.import', async ({ params, user }) => {
   const project = await projectOrNotFound(params.projectId);
-  return { imports: await listImports(project.id) };
+  const [imports, runs, installations] = await Promise.all([
+    listImports(project.id),
+    listEnrichmentRuns(project.id),
+    enabledInstallations(),
+  ]);
+  return {
+    imports,
+    enrichment: {
+      runs,
+      installations: installations.filter((i) => i.pluginId.includes('crm')).map((i) => ({ id: i.id, name: i.name })),
+      crmInstallationId: project.crmInstallationId,
+      enrichAfterImport: project.enrichAfterImport,
+      canConfigure: can(user.role, 'projects.manage'),
+    },
+  };
 });
+
+const Crm = z.object({
+  intent: z.literal('crm'),
+  crmInstallationId: z.string().uuid().nullable(),
+  enrichAfterImport: z.boolean(),
+});
+const Enrich = z.object({ intent: z.literal('enrich') });
 
 const Start = z.object({
   intent: z.literal('start'),
@@ -27,11 +52,25 @@ const Start = z.object({
 
 export const action = withPermission('lists.import', async ({ request, params, user }) => {
   const project = await projectOrNotFound(params.projectId);
+  const body = await request.json().catch(() => null);
+  const actor = { id: user.id, name: user.login, ip: clientIp(request) };
+  const crm = Crm.safeParse(body);
+  if (crm.success) {
+    if (!can(user.role, 'projects.manage'))
+      throw Response.json({ error: 'forbidden', permission: 'projects.manage' }, { status: 403 });
+    await setProjectCrm(actor, project.id, crm.data.crmInstallationId, crm.data.enrichAfterImport);
+    return { ok: true as const, importId: null };
+  }
+  if (Enrich.safeParse(body).success) {
+    if (!project.crmInstallationId) return { ok: false as const, error: 'enrich.noCrm' };
+    await startEnrichment(actor, project.id);
+    return { ok: true as const, importId: null };
+  }
   try {
-    const parsed = Start.safeParse(await request.json().catch(() => null));
+    const parsed = Start.safeParse(body);
     if (!parsed.success) return { ok: false as const, error: 'request.invalid' };
     const { token, mapping, ...rest } = parsed.data;
-    const started = await startImport({ id: user.id, name: user.login, ip: clientIp(request) }, project.id, {
+    const started = await startImport(actor, project.id, {
       ...rest,
       filePath: uploadPath(token),
       mapping: Object.fromEntries(Object.entries(mapping).filter(([, field]) => field !== '')),
@@ -46,7 +85,7 @@ export const action = withPermission('lists.import', async ({ request, params, u
 type ImportRow = Awaited<ReturnType<typeof listImports>>[number];
 
 export default function ImportPage() {
-  const { imports } = useLoaderData<typeof loader>();
+  const { imports, enrichment } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { message } = App.useApp();
   const start = useFetcher<typeof action>();
@@ -63,7 +102,9 @@ export default function ImportPage() {
     if (start.state === 'idle' && start.data?.ok) void message.success(t('lists.import.started'));
   }, [start.state, start.data, message, t]);
   // Follow running imports; the progress lives in the database, so a reload or restart loses nothing.
-  const active = imports.some((i) => i.status === 'queued' || i.status === 'running');
+  const active =
+    imports.some((i) => i.status === 'queued' || i.status === 'running') ||
+    enrichment.runs.some((r) => r.status === 'queued' || r.status === 'running');
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => revalidator.revalidate(), 1000);
@@ -220,6 +261,7 @@ export default function ImportPage() {
           ]}
         />
       </Card>
+      <EnrichmentCard {...enrichment} />
     </Space>
   );
 }

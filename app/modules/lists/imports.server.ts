@@ -359,6 +359,10 @@ export async function runImport(importId: string): Promise<void> {
     // New contacts get the project's rule tags before the import is reported done.
     await applyProjectTagRules(job.projectId);
     await prisma.contactImport.update({ where: { id: importId }, data: { status: 'done', finishedAt: new Date() } });
+    if (project.enrichAfterImport && project.crmInstallationId) {
+      const { startEnrichment } = await import('./enrichment.server');
+      await startEnrichment({ name: 'import' }, project.id, importId);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await prisma.contactImport.update({ where: { id: importId }, data: { status: 'failed', error: message.slice(0, 2000) } });
