@@ -126,3 +126,26 @@ test('only a permitted role can show a full number, and each time is audited', a
   await page.goto('/audit?action=contacts.unmask');
   await expect(page.getByTestId('audit-table').getByText('contacts.unmask').first()).toBeVisible();
 });
+
+test('the advanced filter narrows the contact list with a builder condition run in the database', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '安康人寿 · 新契约回访' }).click();
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  const all = Number((await page.getByText(/^\d+ contacts$/).textContent())?.split(' ')[0]);
+  await page.getByTestId('advanced-filter').click();
+  const builder = page.getByTestId('condition-builder');
+  await builder.locator('.ruleGroup-addRule').first().click();
+  await setRule(page, builder.locator('.rule').first(), 'City', 'equals');
+  await valueInput(page, '0').fill('上海');
+  await page.getByTestId('apply-filter').click();
+  await expect(page).toHaveURL(/where=/);
+  await expect(async () => {
+    const filtered = Number((await page.getByText(/^\d+ contacts$/).textContent())?.split(' ')[0]);
+    expect(filtered).toBeGreaterThan(0);
+    expect(filtered).toBeLessThan(all);
+  }).toPass();
+  // Every row shown is in Shanghai (the seed tags each contact with its city).
+  const rows = page.getByTestId('contacts').locator('tbody tr');
+  for (const row of await rows.all()) await expect(row).toContainText('上海');
+});

@@ -1,12 +1,16 @@
 import { useLoaderData, useSearchParams } from '@remix-run/react';
-import { App, Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { ConditionBuilder, EMPTY_CONDITION, RuleErrors } from '../components/rules';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
-import { listContacts, projectTags } from '../modules/lists/contacts.server';
+import { parseWhere } from '../modules/lists/contact-filter';
+import { contactScope } from '../modules/lists/contact-scope';
+import { ContactFilterInvalid, listContacts, projectTags } from '../modules/lists/contacts.server';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
+import type { Condition, RuleError } from '../rules';
 
 const Query = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
@@ -18,14 +22,24 @@ const PAGE_SIZE = 50;
 
 export const loader = withPermission('lists.view', async ({ request, params, user }) => {
   const project = await projectOrNotFound(params.projectId);
-  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [contacts, tags] = await Promise.all([
-    listContacts(project.id, { ...query, pageSize: PAGE_SIZE }),
-    projectTags(project.id),
-  ]);
+  const url = new URL(request.url);
+  const query = Query.parse(Object.fromEntries(url.searchParams));
+  const condition = parseWhere(url.searchParams.get('where'));
+  const tags = await projectTags(project.id);
+  let contacts: Awaited<ReturnType<typeof listContacts>> = { total: 0, rows: [] };
+  let conditionErrors: RuleError[] = [];
+  try {
+    contacts = await listContacts(project.id, { ...query, condition, pageSize: PAGE_SIZE });
+  } catch (error) {
+    if (!(error instanceof ContactFilterInvalid)) throw error;
+    conditionErrors = error.errors;
+  }
   return {
     ...contacts,
     tags,
+    scope: contactScope(project.fields, tags).scope,
+    condition,
+    conditionErrors,
     page: query.page,
     projectId: project.id,
     canUnmask: can(user.role, 'contacts.unmask'),
@@ -36,7 +50,10 @@ export const loader = withPermission('lists.view', async ({ request, params, use
 type Row = Awaited<ReturnType<typeof listContacts>>['rows'][number];
 
 export default function ContactsPage() {
-  const { rows, total, tags, page, projectId, canUnmask, canExport } = useLoaderData<typeof loader>();
+  const { rows, total, tags, scope, condition, conditionErrors, page, projectId, canUnmask, canExport } =
+    useLoaderData<typeof loader>();
+  const [draft, setDraft] = useState<Condition>(condition ?? EMPTY_CONDITION);
+  const [advanced, setAdvanced] = useState(Boolean(condition));
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [revealed, setRevealed] = useState<Record<string, string>>({});
@@ -87,6 +104,32 @@ export default function ContactsPage() {
           </a>
         ) : null}
       </Space>
+      <Button type="link" onClick={() => setAdvanced(!advanced)} data-testid="advanced-filter">
+        {t('lists.contacts.advanced')}
+      </Button>
+      {advanced ? (
+        <Card size="small" style={{ marginBottom: 16 }}>
+          <ConditionBuilder scope={scope} value={draft} onChange={setDraft} />
+          <RuleErrors errors={conditionErrors} />
+          <Space style={{ marginTop: 8 }}>
+            <Button
+              type="primary"
+              onClick={() => set('where', draft.rules.length ? JSON.stringify(draft) : undefined)}
+              data-testid="apply-filter"
+            >
+              {t('lists.contacts.applyFilter')}
+            </Button>
+            <Button
+              onClick={() => {
+                setDraft(EMPTY_CONDITION);
+                set('where', undefined);
+              }}
+            >
+              {t('lists.contacts.clearFilter')}
+            </Button>
+          </Space>
+        </Card>
+      ) : null}
       <Table<Row>
         rowKey="id"
         size="small"

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { createProject } from '../projects/projects.server';
 import { importFromApi } from './api-import.server';
-import { exportContacts, listContacts, unmaskPhone } from './contacts.server';
+import { ContactFilterInvalid, exportContacts, listContacts, unmaskPhone } from './contacts.server';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 4).toString('base64');
 let projectId = '';
@@ -45,5 +45,29 @@ describe('contact privacy', () => {
       orderBy: { id: 'asc' },
     });
     expect(audits.map((a) => (a.details as { fullNumbers: boolean }).fullNumbers)).toEqual([false, true]);
+  });
+
+  it('filters by a builder condition in SQL, by tag and by a search that treats % literally', async () => {
+    const inShanghai = await listContacts(projectId, {
+      page: 1,
+      pageSize: 10,
+      condition: { combinator: 'and', rules: [{ field: 'city', operator: '=', value: '上海' }] },
+    });
+    expect(inShanghai.rows.map((r) => r.phoneMasked)).toEqual(['137****1111']);
+    const notVip = await listContacts(projectId, {
+      page: 1,
+      pageSize: 10,
+      condition: { combinator: 'and', rules: [{ field: 'tags', operator: 'hasNone', value: ['VIP'] }] },
+    });
+    expect(notVip.total).toBe(1);
+    expect((await listContacts(projectId, { page: 1, pageSize: 10, search: '%' })).total).toBe(0);
+    expect((await listContacts(projectId, { page: 1, pageSize: 10, search: '普通' })).total).toBe(1);
+    await expect(
+      listContacts(projectId, {
+        page: 1,
+        pageSize: 10,
+        condition: { combinator: 'and', rules: [{ field: 'salary', operator: '>', value: 1 }] },
+      }),
+    ).rejects.toBeInstanceOf(ContactFilterInvalid);
   });
 });

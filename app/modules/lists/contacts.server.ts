@@ -1,14 +1,65 @@
 import { prisma } from '../../db/prisma.server';
-import type { Prisma } from '../../generated/prisma/client';
+import { type Condition, checkCondition, conditionToSql, type RuleError } from '../../rules';
 import { type AuditActor, audit } from '../audit/audit.server';
+import { getProject } from '../projects/projects.server';
+import { contactScope } from './contact-scope';
 import { revealPhone } from './phone-vault.server';
 
-export interface ContactQuery {
-  page: number;
-  pageSize: number;
+export interface ContactFilter {
   search?: string;
   tag?: string;
   status?: 'open' | 'closed';
+  /** A condition from the ConditionBuilder over the project's contact scope, run as SQL. */
+  condition?: Condition | null;
+}
+
+export interface ContactQuery extends ContactFilter {
+  page: number;
+  pageSize: number;
+}
+
+export class ContactFilterInvalid extends Error {
+  constructor(readonly errors: RuleError[]) {
+    super('invalid contact condition');
+  }
+}
+
+/** One WHERE clause for every contact listing (browser, export, bulk actions): `c` is "Contact". */
+export async function contactFilterSql(projectId: string, filter: ContactFilter): Promise<{ sql: string; params: unknown[] }> {
+  const params: unknown[] = [projectId];
+  const clauses = ['c."projectId" = $1::uuid', 'c."deletedAt" IS NULL'];
+  const add = (clause: (n: number) => string, value: unknown) => {
+    params.push(value);
+    clauses.push(clause(params.length));
+  };
+  if (filter.search)
+    add(
+      (n) => `c."name" ILIKE '%' || $${n}::text || '%'`,
+      filter.search.replace(/[\\%_]/g, (ch) => `\\${ch}`),
+    );
+  if (filter.tag) add((n) => `c."tags" @> ARRAY[$${n}::text]`, filter.tag);
+  if (filter.status) add((n) => `c."status"::text = $${n}::text`, filter.status);
+  if (filter.condition?.rules.length) {
+    const project = await getProject(projectId);
+    const { scope, columns } = contactScope(project.fields);
+    const checked = checkCondition(filter.condition, scope);
+    if (!checked.ok) throw new ContactFilterInvalid(checked.errors);
+    const fragment = conditionToSql(checked.value, scope, columns, params.length);
+    params.push(...fragment.params);
+    clauses.push(`(${fragment.sql})`);
+  }
+  return { sql: clauses.join(' AND '), params };
+}
+
+interface ContactRow {
+  id: bigint;
+  name: string;
+  phoneMasked: string;
+  tags: string[];
+  status: string;
+  dnc: boolean;
+  attempts: number;
+  lastOutcome: string | null;
 }
 
 /**
@@ -16,24 +67,22 @@ export interface ContactQuery {
  * every contact table uses, so no loader can leak a number by selecting too much.
  */
 export async function listContacts(projectId: string, query: ContactQuery) {
-  const where: Prisma.ContactWhereInput = {
-    projectId,
-    deletedAt: null,
-    ...(query.search ? { name: { contains: query.search } } : {}),
-    ...(query.tag ? { tags: { has: query.tag } } : {}),
-    ...(query.status ? { status: query.status } : {}),
-  };
-  const [rows, total] = await Promise.all([
-    prisma.contact.findMany({
-      where,
-      orderBy: { id: 'asc' },
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-      select: { id: true, name: true, phoneMasked: true, tags: true, status: true, dnc: true, attempts: true, lastOutcome: true },
-    }),
-    prisma.contact.count({ where }),
+  const { sql, params } = await contactFilterSql(projectId, query);
+  const n = params.length;
+  const [rows, counted] = await Promise.all([
+    prisma.$queryRawUnsafe<ContactRow[]>(
+      `SELECT c."id", c."name", c."phoneMasked", c."tags", c."status"::text AS "status", c."dnc", c."attempts", c."lastOutcome"
+       FROM "Contact" c WHERE ${sql} ORDER BY c."id" LIMIT $${n + 1} OFFSET $${n + 2}`,
+      ...params,
+      query.pageSize,
+      (query.page - 1) * query.pageSize,
+    ),
+    prisma.$queryRawUnsafe<{ count: bigint }[]>(`SELECT count(*) AS count FROM "Contact" c WHERE ${sql}`, ...params),
   ]);
-  return { total, rows: rows.map((r) => ({ ...r, id: r.id.toString() })) };
+  return {
+    total: Number(counted[0]?.count ?? 0),
+    rows: rows.map((r) => ({ ...r, id: r.id.toString(), status: r.status as 'open' | 'closed' })),
+  };
 }
 
 export async function projectTags(projectId: string): Promise<string[]> {
@@ -111,7 +160,7 @@ export async function exportContacts(
       ]),
     );
   }
-  await audit(actor, 'contacts.export', projectId, { rows: rows.length, fullNumbers, filter: query });
+  await audit(actor, 'contacts.export', projectId, { rows: rows.length, fullNumbers, filter: JSON.parse(JSON.stringify(query)) });
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
