@@ -149,3 +149,22 @@ test('the advanced filter narrows the contact list with a builder condition run 
   const rows = page.getByTestId('contacts').locator('tbody tr');
   for (const row of await rows.all()) await expect(row).toContainText('上海');
 });
+
+test('bulk-tag selected contacts, then see the tag and its source in the contact drawer', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '幸福里 · 二手房营销' }).click();
+  await page.getByRole('tab', { name: 'Contacts' }).click();
+  const rows = page.getByTestId('contacts').locator('tbody tr');
+  await rows.nth(0).locator('input[type=checkbox]').check();
+  await rows.nth(1).locator('input[type=checkbox]').check();
+  const bar = page.getByTestId('bulk-bar');
+  await expect(bar).toContainText('2 selected');
+  await bar.getByPlaceholder('Tags').fill('重点跟进');
+  await bar.getByRole('button', { name: 'Add tag' }).click();
+  await expect(bar).toContainText('Done: 2 contacts changed.');
+  await rows.nth(0).locator('td').nth(1).getByRole('button').click();
+  const drawer = page.getByTestId('contact-drawer');
+  await expect(drawer.getByTestId('tag-重点跟进')).toContainText('manual');
+  await expect(drawer).toContainText(/\d{3}\*{4}\d{4}/);
+});

@@ -1,11 +1,14 @@
-import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { useFetcher, useLoaderData, useSearchParams } from '@remix-run/react';
 import { App, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { type ContactDetailView, ContactDrawer } from '../components/projects/ContactDrawer';
 import { ConditionBuilder, EMPTY_CONDITION, RuleErrors } from '../components/rules';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { clientIp } from '../modules/auth/session.server';
+import { BulkActionSchema, bulkContacts } from '../modules/lists/contact-actions.server';
 import { parseWhere } from '../modules/lists/contact-filter';
 import { contactScope } from '../modules/lists/contact-scope';
 import { ContactFilterInvalid, listContacts, projectTags } from '../modules/lists/contacts.server';
@@ -47,6 +50,30 @@ export const loader = withPermission('lists.view', async ({ request, params, use
   };
 });
 
+const Bulk = z.object({
+  ids: z
+    .array(z.string().regex(/^\d{1,19}$/))
+    .min(1)
+    .max(1000),
+  bulk: BulkActionSchema,
+});
+
+export const action = withPermission('lists.import', async ({ request, params, user }) => {
+  const project = await projectOrNotFound(params.projectId);
+  const parsed = Bulk.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return { ok: false as const, count: 0 };
+  if (parsed.data.bulk.action === 'dnc' && !can(user.role, 'dnc.manage')) {
+    throw Response.json({ error: 'forbidden', permission: 'dnc.manage' }, { status: 403 });
+  }
+  const count = await bulkContacts(
+    { id: user.id, name: user.login, ip: clientIp(request) },
+    project.id,
+    parsed.data.ids.map(BigInt),
+    parsed.data.bulk,
+  );
+  return { ok: true as const, count };
+});
+
 type Row = Awaited<ReturnType<typeof listContacts>>['rows'][number];
 
 export default function ContactsPage() {
@@ -54,6 +81,13 @@ export default function ContactsPage() {
     useLoaderData<typeof loader>();
   const [draft, setDraft] = useState<Condition>(condition ?? EMPTY_CONDITION);
   const [advanced, setAdvanced] = useState(Boolean(condition));
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bulkTag, setBulkTag] = useState('');
+  const [detail, setDetail] = useState<ContactDetailView | null>(null);
+  const bulk = useFetcher<typeof action>();
+  const runBulk = (body: Record<string, unknown>) =>
+    bulk.submit({ ids: selected, bulk: body } as never, { method: 'post', encType: 'application/json' });
+  const openDetail = async (id: string) => setDetail(await (await fetch(`/projects/${projectId}/contacts/${id}.json`)).json());
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [revealed, setRevealed] = useState<Record<string, string>>({});
@@ -130,10 +164,42 @@ export default function ContactsPage() {
           </Space>
         </Card>
       ) : null}
+      {selected.length ? (
+        <Space style={{ marginBottom: 12 }} wrap data-testid="bulk-bar">
+          <Typography.Text>{t('lists.contacts.selected', { count: selected.length })}</Typography.Text>
+          <Input
+            size="small"
+            style={{ width: 140 }}
+            placeholder={t('lists.contacts.tags')}
+            value={bulkTag}
+            onChange={(e) => setBulkTag(e.target.value)}
+          />
+          <Button size="small" disabled={!bulkTag.trim()} onClick={() => runBulk({ action: 'tag', tag: bulkTag })}>
+            {t('lists.contacts.bulk.tag')}
+          </Button>
+          <Button size="small" disabled={!bulkTag.trim()} onClick={() => runBulk({ action: 'untag', tag: bulkTag })}>
+            {t('lists.contacts.bulk.untag')}
+          </Button>
+          <Button size="small" onClick={() => runBulk({ action: 'dnc' })}>
+            {t('lists.contacts.bulk.dnc')}
+          </Button>
+          <Button size="small" onClick={() => runBulk({ action: 'close' })}>
+            {t('lists.contacts.bulk.close')}
+          </Button>
+          <Button size="small" danger onClick={() => runBulk({ action: 'delete' })}>
+            {t('lists.contacts.bulk.delete')}
+          </Button>
+          {bulk.data?.ok ? (
+            <Typography.Text type="success">{t('lists.contacts.bulk.done', { count: bulk.data.count })}</Typography.Text>
+          ) : null}
+        </Space>
+      ) : null}
+      <ContactDrawer contact={detail} onClose={() => setDetail(null)} />
       <Table<Row>
         rowKey="id"
         size="small"
         dataSource={rows}
+        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}
         data-testid="contacts"
         pagination={{
           current: page,
@@ -147,7 +213,15 @@ export default function ContactsPage() {
           },
         }}
         columns={[
-          { title: t('lists.contacts.name'), dataIndex: 'name' },
+          {
+            title: t('lists.contacts.name'),
+            dataIndex: 'name',
+            render: (name: string, row) => (
+              <Button type="link" size="small" onClick={() => openDetail(row.id)} style={{ padding: 0 }}>
+                {name}
+              </Button>
+            ),
+          },
           {
             title: t('lists.contacts.phone'),
             dataIndex: 'phoneMasked',
