@@ -107,3 +107,34 @@ describe('POST /api/v1/projects/{id}/dnc', () => {
     expect(await prisma.contact.findFirstOrThrow({ where: { projectId, externalId: 'C-1' } })).toMatchObject({ dnc: true });
   });
 });
+
+describe('tokenised numbers and consent through the API', () => {
+  it('stores a contact sent with a phone token without any number, dedups by the system hash, and records consent', async () => {
+    const batch = {
+      contacts: [
+        { externalId: 'T-1', name: '令牌客户', phoneToken: 'tok_8f3a91c2', phoneHash: 'sys-hash-001', consent: '同意' },
+        { externalId: 'T-2', name: '令牌重复', phoneToken: 'tok_other', phoneHash: 'sys-hash-001' },
+        { externalId: 'T-3', name: '两者都给', phone: '13800009999', phoneToken: 'tok_x' },
+        { externalId: 'T-4', name: '同意不明', phone: '13800009998', consent: 'maybe' },
+      ],
+    };
+    const result = await push(batch);
+    expect(result.body).toMatchObject({ accepted: 1, duplicates: 1, rejected: 2 });
+    expect(
+      result.body.errors.map((e: { index: number; errors: { code: string }[] }) => [e.index, e.errors.map((x) => x.code)]),
+    ).toEqual([
+      [2, ['value.tokenWithPhone']],
+      [3, ['value.notConsent']],
+    ]);
+    const stored = await prisma.contact.findFirstOrThrow({ where: { projectId, externalId: 'T-1' } });
+    expect(stored).toMatchObject({
+      phoneCipher: null,
+      phoneKind: 'token',
+      phoneMasked: 'token …91c2',
+      phoneHash: 'sys:sys-hash-001',
+      consentStatus: 'granted',
+    });
+    expect(stored.phoneToken).toMatch(/^v1:/);
+    expect(stored.consentEvidence).toMatchObject({ status: 'granted', source: expect.stringMatching(/^api:/) });
+  });
+});

@@ -115,6 +115,7 @@ export default function ImportPage() {
     { value: '', label: t('lists.import.ignore') },
     ...(preview?.preview.fields ?? []).map((f) => ({ value: f.key, label: `${f.label.zh} / ${f.label.en}` })),
     { value: 'tags', label: t('lists.import.tags') },
+    { value: 'consent', label: t('lists.import.consent') },
   ];
   const describe = (e: { field: string; code: string; params?: Record<string, unknown> }) =>
     `${e.field}: ${t(`lists.errors.${e.code}`, e.params ?? {})}`;

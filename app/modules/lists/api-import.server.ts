@@ -3,7 +3,7 @@ import { prisma } from '../../db/prisma.server';
 import { getProject } from '../projects/projects.server';
 import { type FieldError, validateRecord } from './field-template';
 import type { Cell } from './field-values';
-import { parseTags, type RejectedRow } from './import-row';
+import { parseConsent, parseTags, type RejectedRow } from './import-row';
 import { prepare, writeBatch } from './imports.server';
 import { applyProjectTagRules } from './tag-rules.server';
 
@@ -56,15 +56,33 @@ export async function importFromApi(projectId: string, keyId: string, items: unk
       });
       continue;
     }
-    const { tags: rawTags, ...values } = parsed.data;
-    const { values: typed, errors } = validateRecord(project.fields, values as Record<string, Cell>);
+    const { tags: rawTags, consent: rawConsent, phoneToken, phoneHash, ...values } = parsed.data;
+    // A contact may come with a phone token instead of its number (the number stays in the business system).
+    const tokenised =
+      typeof phoneToken === 'string' && phoneToken.length > 0 && (values.phone === undefined || values.phone === null);
+    const fields = tokenised ? project.fields.map((f) => (f.key === 'phone' ? { ...f, required: false } : f)) : project.fields;
+    const { values: typed, errors } = validateRecord(fields, values as Record<string, Cell>);
     const tags = parseTags(Array.isArray(rawTags) ? rawTags.join(',') : (rawTags as Cell));
     if (tags.error) errors.push(tags.error);
+    const consent = parseConsent(rawConsent as Cell);
+    if (consent === 'invalid') errors.push({ field: 'consent', code: 'value.notConsent' });
+    if (phoneToken !== undefined && !tokenised) errors.push({ field: 'phoneToken', code: 'value.tokenWithPhone' });
     const cells = [JSON.stringify(parsed.data).slice(0, 2000)];
     if (errors.length) rejected.push({ line, cells, errors });
-    else accepted.push(prepare(project.fields, { line, values: typed, tags: tags.tags }, cells));
+    else {
+      const contact = {
+        line,
+        values: typed,
+        tags: tags.tags,
+        ...(consent && consent !== 'invalid' ? { consent } : {}),
+        ...(tokenised
+          ? { phoneToken: phoneToken as string, ...(typeof phoneHash === 'string' ? { phoneTokenHash: phoneHash } : {}) }
+          : {}),
+      };
+      accepted.push(prepare(project.fields, contact, cells));
+    }
   }
-  const counts = await writeBatch(job.id, project, accepted, rejected, items.length, items.length);
+  const counts = await writeBatch(job.id, project, `api:${keyId}`, accepted, rejected, items.length, items.length);
   if (counts.accepted + counts.updated > 0) await applyProjectTagRules(projectId);
   await prisma.contactImport.update({ where: { id: job.id }, data: { status: 'done', finishedAt: new Date() } });
   return {

@@ -39,8 +39,15 @@ export function contactScope(fields: FieldDef[], knownTags: string[] = []): { sc
     { name: 'status', type: 'choice', label: { en: 'Status', 'zh-CN': '状态' }, options: ['open', 'closed'] },
     { name: 'attempts', type: 'number', label: { en: 'Attempts', 'zh-CN': '拨打次数' } },
     { name: 'dnc', type: 'boolean', label: { en: 'Do not call', 'zh-CN': '免打扰' } },
+    { name: 'consent', type: 'choice', label: { en: 'Marketing consent', 'zh-CN': '营销同意' }, options: ['granted', 'refused'] },
   );
-  Object.assign(columns, { tags: 'c."tags"', status: 'c."status"::text', attempts: 'c."attempts"', dnc: 'c."dnc"' });
+  Object.assign(columns, {
+    tags: 'c."tags"',
+    status: 'c."status"::text',
+    attempts: 'c."attempts"',
+    dnc: 'c."dnc"',
+    consent: 'c."consentStatus"',
+  });
   for (const [key, column] of Object.entries(COLUMNS)) if (columns[key]) columns[key] = `c.${column}`;
   return { scope: defineScope('contact', scopeFields), columns };
 }

@@ -202,6 +202,7 @@ const SYNONYMS: Record<string, string[]> = {
   birthDate: ['出生日期', '生日', 'birthday', 'date of birth', 'dob'],
   externalId: ['外部编号', '客户编号', '保单号', 'customer id', 'id'],
   tags: ['标签', 'tag', 'labels'],
+  consent: ['营销同意', '同意营销', '是否同意', 'consent', 'marketing consent'],
 };
 
 function normalizeHeader(text: string): string {
@@ -215,6 +216,7 @@ export function suggestMapping(headers: string[], fields: FieldDef[]): Record<nu
   const candidates = [
     ...fields.map((f) => ({ key: f.key, names: [f.key, f.label.zh, f.label.en, ...(SYNONYMS[f.key] ?? [])] })),
     { key: 'tags', names: ['tags', ...(SYNONYMS.tags ?? [])] },
+    { key: 'consent', names: SYNONYMS.consent ?? [] },
   ];
   headers.forEach((header, index) => {
     const h = normalizeHeader(header);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXED_FIELDS } from './field-template';
-import { checkMapping, importRow, parseTags } from './import-row';
+import { checkMapping, importRow, parseConsent, parseTags } from './import-row';
 import { csvLine, neutralizeCell } from './spreadsheet-safety';
 
 const mapping = { 0: 'name', 1: 'phone', 2: 'tags', 3: 'city' };
@@ -35,6 +35,21 @@ describe('importRow', () => {
       { field: 'phone', code: 'mapping.mappedTwice' },
       { field: 'shoeSize', code: 'mapping.unknownField' },
     ]);
+  });
+});
+
+describe('consent', () => {
+  it('reads granted and refused in Chinese and English, blank as unknown, anything else as an error', () => {
+    expect(['同意', 'granted', 'Yes', '是'].map(parseConsent)).toEqual(['granted', 'granted', 'granted', 'granted']);
+    expect(['拒绝', 'refused', 'no', '否'].map(parseConsent)).toEqual(['refused', 'refused', 'refused', 'refused']);
+    expect(parseConsent('')).toBeNull();
+    expect(parseConsent('maybe')).toBe('invalid');
+    expect(
+      importRow(FIXED_FIELDS, { 0: 'name', 1: 'phone', 2: 'consent' }, { line: 3, cells: ['甲', '13800138000', '拒绝'] }),
+    ).toMatchObject({
+      ok: true,
+      contact: { consent: 'refused' },
+    });
   });
 });
 

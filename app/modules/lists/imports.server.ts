@@ -13,7 +13,7 @@ import { detectCsvSettings, detectFormat, type FileFormat, listSheets, type Read
 import { maskIdCard } from './id-card';
 import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
 import { normalizePhone } from './phone';
-import { sealPhone } from './phone-vault.server';
+import { sealPhone, sealToken } from './phone-vault.server';
 import { applyProjectTagRules } from './tag-rules.server';
 
 const BATCH_SIZE = 2000;
@@ -134,8 +134,10 @@ interface PreparedContact {
   contact: ImportedContact;
   /** The row as received, for the rejection report if the database refuses it. */
   cells: RejectedRow['cells'];
-  phone: ReturnType<typeof sealPhone>;
+  phone: { hash: string; cipher: string | null; masked: string };
   phoneKind: string;
+  /** The encrypted phone token of a tokenised contact. */
+  token: string | null;
   secondary: ReturnType<typeof sealPhone> | null;
   fields: Record<string, unknown>;
 }
@@ -152,6 +154,18 @@ export function prepare(fields: FieldDef[], contact: ImportedContact, cells: Rej
     other[key] = sensitive.has(key) ? { cipher: encryptString(String(value)), masked: maskSensitive(fields, key, value) } : value;
   }
   const secondary = contact.values.secondaryPhone;
+  if (contact.phoneToken) {
+    // Tokenised: no number is stored; the CRM plugin resolves the token when the call is placed.
+    return {
+      contact,
+      cells,
+      phone: sealToken(contact.phoneToken, contact.phoneTokenHash),
+      phoneKind: 'token',
+      token: encryptString(contact.phoneToken),
+      secondary: null,
+      fields: other,
+    };
+  }
   const phone = String(contact.values.phone);
   // Validation already parsed the number; Chinese mobiles (nearly every row) need no second parse.
   const parsed = CN_MOBILE.test(phone) ? ({ ok: true, kind: 'mobile' } as const) : normalizePhone(phone);
@@ -160,6 +174,7 @@ export function prepare(fields: FieldDef[], contact: ImportedContact, cells: Rej
     cells,
     phone: sealPhone(phone),
     phoneKind: parsed.ok ? parsed.kind : 'other',
+    token: null,
     secondary: typeof secondary === 'string' ? sealPhone(secondary) : null,
     fields: other,
   };
@@ -182,6 +197,7 @@ export interface BatchCounts {
 export async function writeBatch(
   importId: string,
   project: { id: string; dedupPolicy: string },
+  evidenceSource: string,
   accepted: PreparedContact[],
   rejectedRows: RejectedRow[],
   rowsRead: number,
@@ -248,12 +264,14 @@ export async function writeBatch(
     const result = unique.length
       ? await tx.$queryRawUnsafe<{ inserted: boolean }[]>(
           `INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
-             "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId","updatedAt")
+             "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId",
+             "phoneToken","consentStatus","consentEvidence","updatedAt")
            SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
-                  ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.dnc, u.tz, $2::uuid, now()
+                  ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.dnc, u.tz, $2::uuid,
+                  u.tok, u.cs, u.ce::jsonb, now()
            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                       $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[])
-             AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz)
+                       $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[], $17::text[], $18::text[], $19::text[])
+             AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz, tok, cs, ce)
            ON CONFLICT ${target} ${onConflict}
            RETURNING (xmax = 0) AS inserted`,
           project.id,
@@ -272,6 +290,13 @@ export async function writeBatch(
           col((p) => JSON.stringify(Object.fromEntries(p.contact.tags.map((t) => [t, 'file'])))),
           col((p) => dnc.has(p.phone.hash)),
           col((p) => (p.contact.values.timeZone as string | undefined) ?? null),
+          col((p) => p.token),
+          col((p) => p.contact.consent ?? null),
+          col((p) =>
+            p.contact.consent
+              ? JSON.stringify({ status: p.contact.consent, source: evidenceSource, at: new Date().toISOString() })
+              : null,
+          ),
         )
       : [];
     const inserted = result.filter((r) => r.inserted).length;
@@ -336,7 +361,7 @@ export async function runImport(importId: string): Promise<void> {
     rejected = [];
     read = 0;
     await writing;
-    writing = writeBatch(importId, project, batch.accepted, batch.rejected, batch.read, batch.lastLine);
+    writing = writeBatch(importId, project, `import:${job.fileName}`, batch.accepted, batch.rejected, batch.read, batch.lastLine);
     // Surface a failed write at once rather than after parsing the rest of the file.
     writing.catch(() => {});
   };

@@ -37,3 +37,14 @@ export function sealPhone(e164: string): SealedPhone {
 export function revealPhone(cipher: string): string {
   return decryptString(cipher);
 }
+
+/**
+ * A tokenised contact: the business system keeps the number and gives a token (and possibly its own
+ * hash of the number). Dedup and do-not-call match on that hash, or on an HMAC of the token.
+ */
+export function sealToken(token: string, systemHash?: string): { hash: string; cipher: null; masked: string } {
+  const hash = systemHash
+    ? `sys:${systemHash}`
+    : `tok:${createHmac('sha256', phoneLookupKey()).update(token).digest('base64url')}`;
+  return { hash, cipher: null, masked: `token …${token.slice(-4)}` };
+}
