@@ -168,3 +168,12 @@ test('bulk-tag selected contacts, then see the tag and its source in the contact
   await expect(drawer.getByTestId('tag-重点跟进')).toContainText('manual');
   await expect(drawer).toContainText(/\d{3}\*{4}\d{4}/);
 });
+
+test('the sales project lists its products with eligibility and ranking rules', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '幸福里 · 二手房营销' }).click();
+  await page.getByRole('tab', { name: 'Products' }).click();
+  await expect(page.getByRole('cell', { name: '置换贷款' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'budget / 10' })).toBeVisible();
+});

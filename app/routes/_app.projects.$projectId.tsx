@@ -17,7 +17,7 @@ export const loader = withPermission('projects.view', async ({ params }) => {
   };
 });
 
-const TABS = ['settings', 'contacts', 'import', 'tags', 'keys'] as const;
+const TABS = ['settings', 'contacts', 'import', 'tags', 'products', 'keys'] as const;
 
 export default function ProjectLayout() {
   const { project } = useLoaderData<typeof loader>();

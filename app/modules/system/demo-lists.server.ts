@@ -4,6 +4,7 @@ import { prisma } from '../../db/prisma.server';
 import type { FieldDef } from '../lists/field-template';
 import { FIXED_FIELDS } from '../lists/field-template';
 import { runImport, uploadsDir } from '../lists/imports.server';
+import { saveProduct } from '../projects/products.server';
 import { createProject } from '../projects/projects.server';
 
 // Demo business lines with realistic Chinese data, loaded through the real import path.
@@ -201,6 +202,37 @@ export async function seedDemoLists(count = 3000): Promise<boolean> {
     ];
   });
   await importDemo(sales.id, csvFile('sales.csv', salesHeader, salesRows), salesHeader);
+  const when = (field: string, operator: string, value: unknown = null) => ({
+    combinator: 'and',
+    rules: [{ field, operator, value }],
+  });
+  const products = [
+    {
+      code: 'swap-loan',
+      name: '置换贷款',
+      price: '0',
+      description: '业主卖旧买新，过桥资金低息。',
+      eligibility: when('homeOwner', 'isTrue'),
+      rankFormula: 'budget / 10',
+    },
+    {
+      code: 'listing',
+      name: '独家委托挂牌',
+      price: '1999',
+      description: '业主售房：专人带看，七天出实勘报告。',
+      eligibility: when('intent', 'equalsOption', 'sell'),
+      rankFormula: 'area',
+    },
+    {
+      code: 'rental',
+      name: '省心租',
+      price: '999',
+      description: '租房客户：押一付一，免中介费一个月。',
+      eligibility: when('intent', 'equalsOption', 'rent'),
+      rankFormula: '50',
+    },
+  ];
+  for (const product of products) await saveProduct(actor, sales.id, { ...product, link: null, active: true });
   await prisma.project.updateMany({ data: { status: 'active' } });
   return true;
 }
