@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
+import ExcelJS from 'exceljs';
 import { loginAs, logout } from './fixtures';
 import { choose, setRule, valueInput } from './rule-builder';
 
@@ -47,6 +48,12 @@ test('a supervisor creates a project, imports a file with bad rows, downloads th
   expect(report).toContain('line,姓名,手机号,城市,标签,errors');
   expect(report).toContain('4,郑三,12345,北京,,phone: not a valid phone number');
   expect(report).toContain('5,,13700138004,杭州,,name: required');
+  const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejections-xlsx').click()]);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile((await xlsxDownload.path())!);
+  const values = book.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+  expect(values[1]).toContain('phone: not a valid phone number');
+  expect(values[2]).toContain('name: required');
 
   await page.getByRole('tab', { name: 'Contacts' }).click();
   const contacts = page.getByTestId('contacts');

@@ -133,9 +133,18 @@ export default function ContactsPage() {
         />
         <Typography.Text type="secondary">{t('lists.contacts.total', { count: total })}</Typography.Text>
         {canExport ? (
-          <a href={`/projects/${projectId}/contacts.csv?${params.toString()}`} download data-testid="export">
-            {t('lists.contacts.export')}
-          </a>
+          <Space>
+            <a href={`/projects/${projectId}/contacts/export?${params.toString()}`} download data-testid="export">
+              {t('lists.contacts.export')}
+            </a>
+            <a
+              href={`/projects/${projectId}/contacts/export?format=xlsx&${params.toString()}`}
+              download
+              data-testid="export-xlsx"
+            >
+              XLSX
+            </a>
+          </Space>
         ) : null}
       </Space>
       <Button type="link" onClick={() => setAdvanced(!advanced)} data-testid="advanced-filter">

@@ -254,9 +254,22 @@ export default function ImportPage() {
               title: '',
               render: (_, row) =>
                 row.rejected > 0 ? (
-                  <a href={`/projects/${row.projectId}/imports/${row.id}/rejections`} download data-testid="download-rejections">
-                    {t('lists.import.downloadRejections')}
-                  </a>
+                  <Space>
+                    <a
+                      href={`/projects/${row.projectId}/imports/${row.id}/rejections`}
+                      download
+                      data-testid="download-rejections"
+                    >
+                      {t('lists.import.downloadRejections')}
+                    </a>
+                    <a
+                      href={`/projects/${row.projectId}/imports/${row.id}/rejections?format=xlsx`}
+                      download
+                      data-testid="download-rejections-xlsx"
+                    >
+                      XLSX
+                    </a>
+                  </Space>
                 ) : null,
             },
           ]}

@@ -11,15 +11,16 @@ import { rejectionReport } from '../modules/lists/imports.server';
 export const loader = withPermission('lists.import', async ({ request, params, user }) => {
   if (!z.string().uuid().safeParse(params.importId).success) throw Response.json({ error: 'not_found' }, { status: 404 });
   const t = createI18n(await detectLanguage(request, user.locale)).t;
-  const csv = await rejectionReport(params.importId!, (e) => `${e.field}: ${t(`lists.errors.${e.code}`, e.params ?? {})}`).catch(
-    () => null,
-  );
-  if (csv === null) throw Response.json({ error: 'not_found' }, { status: 404 });
+  const format = new URL(request.url).searchParams.get('format') === 'xlsx' ? 'xlsx' : 'csv';
+  const describe = (e: { field: string; code: string; params?: Record<string, string | number> }) =>
+    `${e.field}: ${t(`lists.errors.${e.code}`, e.params ?? {})}`;
+  const file = await rejectionReport(params.importId!, describe, format).catch(() => null);
+  if (file === null) throw Response.json({ error: 'not_found' }, { status: 404 });
   await audit({ id: user.id, name: user.login, ip: clientIp(request) }, 'lists.import.rejectionsDownload', params.importId);
-  return new Response(csv, {
+  return new Response(file.body, {
     headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="rejected-${params.importId}.csv"`,
+      'Content-Type': file.contentType,
+      'Content-Disposition': `attachment; filename="rejected-${params.importId}.${file.extension}"`,
     },
   });
 });

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { createProject } from '../projects/projects.server';
@@ -32,12 +33,12 @@ describe('contact privacy', () => {
   });
 
   it('exports are masked unless full numbers are allowed, neutralise formulas, and are audited', async () => {
-    const masked = await exportContacts(actor, projectId, {}, false);
+    const masked = (await exportContacts(actor, projectId, {}, false)).body as string;
     expect(masked.startsWith('\uFEFF')).toBe(true);
     expect(masked).toContain('137****1111');
     expect(masked).not.toContain('13700001111');
     expect(masked).toContain(`"'=HYPERLINK(""http://evil"",""点我"")"`);
-    const full = await exportContacts(actor, projectId, { tag: 'VIP' }, true);
+    const full = (await exportContacts(actor, projectId, { tag: 'VIP' }, true)).body as string;
     expect(full).toContain('+8613700001111');
     expect(full).not.toContain('13700002222');
     const audits = await prisma.auditLog.findMany({
@@ -45,6 +46,19 @@ describe('contact privacy', () => {
       orderBy: { id: 'asc' },
     });
     expect(audits.map((a) => (a.details as { fullNumbers: boolean }).fullNumbers)).toEqual([false, true]);
+    // XLSX: the same rows, filtered by a builder condition, readable by a spreadsheet library.
+    const xlsx = await exportContacts(
+      actor,
+      projectId,
+      { condition: { combinator: 'and', rules: [{ field: 'city', operator: '=', value: '成都' }] } },
+      false,
+      'xlsx',
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as ArrayBuffer);
+    const sheetRows = book.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+    expect(sheetRows).toHaveLength(2);
+    expect(sheetRows[1]).toContain('137****2222');
   });
 
   it('filters by a builder condition in SQL, by tag and by a search that treats % literally', async () => {

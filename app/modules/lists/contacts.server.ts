@@ -4,6 +4,7 @@ import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
 import { contactScope } from './contact-scope';
 import { revealPhone } from './phone-vault.server';
+import { type SheetFormat, sheet } from './spreadsheet-safety';
 
 export interface ContactFilter {
   search?: string;
@@ -112,56 +113,47 @@ const EXPORT_LIMIT = 200_000;
 export async function exportContacts(
   actor: AuditActor,
   projectId: string,
-  query: Omit<ContactQuery, 'page' | 'pageSize'>,
+  query: ContactFilter,
   fullNumbers: boolean,
+  format: SheetFormat = 'csv',
 ) {
-  const { csvLine } = await import('./spreadsheet-safety');
-  const rows = await prisma.contact.findMany({
-    where: {
-      projectId,
-      deletedAt: null,
-      ...(query.search ? { name: { contains: query.search } } : {}),
-      ...(query.tag ? { tags: { has: query.tag } } : {}),
-      ...(query.status ? { status: query.status } : {}),
-    },
-    orderBy: { id: 'asc' },
-    take: EXPORT_LIMIT,
-    select: {
-      externalId: true,
-      name: true,
-      phoneMasked: true,
-      phoneCipher: true,
-      tags: true,
-      status: true,
-      dnc: true,
-      attempts: true,
-      fields: true,
-    },
-  });
+  const { sql, params } = await contactFilterSql(projectId, query);
+  const rows = await prisma.$queryRawUnsafe<
+    {
+      externalId: string | null;
+      name: string;
+      phoneMasked: string;
+      phoneCipher: string | null;
+      tags: string[];
+      status: string;
+      dnc: boolean;
+      attempts: number;
+      fields: unknown;
+    }[]
+  >(
+    `SELECT c."externalId", c."name", c."phoneMasked", c."phoneCipher", c."tags", c."status"::text AS "status", c."dnc", c."attempts", c."fields"
+     FROM "Contact" c WHERE ${sql} ORDER BY c."id" LIMIT ${EXPORT_LIMIT}`,
+    ...params,
+  );
   const fieldKeys = [...new Set(rows.flatMap((r) => Object.keys(r.fields as object)))].sort();
-  const lines = [csvLine(['externalId', 'name', 'phone', 'tags', 'status', 'dnc', 'attempts', ...fieldKeys])];
-  for (const r of rows) {
+  const header = ['externalId', 'name', 'phone', 'tags', 'status', 'dnc', 'attempts', ...fieldKeys];
+  const table = rows.map((r) => {
     const fields = r.fields as Record<string, unknown>;
+    // Sensitive fields stay masked in every export; full numbers only when the role may see them.
     const values = fieldKeys.map((k) => {
       const v = fields[k];
-      // Sensitive fields stay masked in every export.
       return v && typeof v === 'object' && 'masked' in v ? (v as { masked: string }).masked : v;
     });
-    lines.push(
-      csvLine([
-        r.externalId,
-        r.name,
-        fullNumbers && r.phoneCipher ? revealPhone(r.phoneCipher) : r.phoneMasked,
-        r.tags.join(';'),
-        r.status,
-        r.dnc,
-        r.attempts,
-        ...values,
-      ]),
-    );
-  }
-  await audit(actor, 'contacts.export', projectId, { rows: rows.length, fullNumbers, filter: JSON.parse(JSON.stringify(query)) });
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+    const phone = fullNumbers && r.phoneCipher ? revealPhone(r.phoneCipher) : r.phoneMasked;
+    return [r.externalId, r.name, phone, r.tags.join(';'), r.status, r.dnc, r.attempts, ...values];
+  });
+  await audit(actor, 'contacts.export', projectId, {
+    rows: rows.length,
+    fullNumbers,
+    format,
+    filter: JSON.parse(JSON.stringify(query)),
+  });
+  return sheet(format, header, table);
 }
 
 /** A few contacts as rule rows (no phone, no sensitive fields), for the editors' test panels. */

@@ -14,6 +14,7 @@ import { maskIdCard } from './id-card';
 import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
 import { normalizePhone } from './phone';
 import { sealPhone, sealToken } from './phone-vault.server';
+import { type SheetFormat, sheet } from './spreadsheet-safety';
 import { applyProjectTagRules } from './tag-rules.server';
 
 const BATCH_SIZE = 2000;
@@ -428,17 +429,16 @@ export function uploadPath(token: string): string {
   return file;
 }
 
-/** The rejected rows as the file had them, with a column saying what was wrong (CSV, UTF-8 with BOM). */
-export async function rejectionReport(importId: string, describe: (error: FieldError) => string): Promise<string> {
+/** The rejected rows as the file had them, with a column saying what was wrong (CSV or XLSX). */
+export async function rejectionReport(importId: string, describe: (error: FieldError) => string, format: SheetFormat = 'csv') {
   const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
   const rows = await rejections(importId);
-  const { csvLine } = await import('./spreadsheet-safety');
-  const lines = [csvLine(['line', ...job.headers, 'errors'])];
-  for (const row of rows) {
-    const errors = (row.errors as unknown as FieldError[]).map(describe).join('; ');
-    lines.push(csvLine([row.line, ...(row.cells as unknown[]), errors]));
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  const table = rows.map((row) => [
+    row.line,
+    ...(row.cells as unknown[]),
+    (row.errors as unknown as FieldError[]).map(describe).join('; '),
+  ]);
+  return sheet(format, ['line', ...job.headers, 'errors'], table);
 }
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
