@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from '../app/db/embedded-postgres.server';
 import { applyMigrations } from '../app/db/migrate.server';
 import { disconnectPrisma, prisma } from '../app/db/prisma.server';
 import { resetEnvCache } from '../app/env.server';
-import { FIXED_FIELDS, type FieldDef } from '../app/modules/lists/field-template';
+import { customField, FIXED_FIELDS, type FieldDef } from '../app/modules/lists/field-template';
 import { runImport } from '../app/modules/lists/imports.server';
 import { createProject } from '../app/modules/projects/projects.server';
 import { demoMobile, demoName, demoRandom } from '../app/modules/system/demo-lists.server';
@@ -22,16 +22,7 @@ process.env.WAIHU_DATA_DIR = dir;
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 3).toString('base64');
 process.env.WAIHU_LOG_LEVEL = 'silent';
 
-const custom = (key: string, type: FieldDef['type'], extra: Partial<FieldDef> = {}): FieldDef => ({
-  key,
-  label: { zh: key, en: key },
-  type,
-  required: false,
-  sensitive: false,
-  visibleToAgents: true,
-  fixed: false,
-  ...extra,
-});
+const custom = customField;
 const FIELDS: FieldDef[] = [
   ...FIXED_FIELDS,
   custom('policyNo', 'text'),

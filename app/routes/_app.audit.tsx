@@ -1,7 +1,8 @@
-import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { Alert, Input, Select, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { useUrlFilters } from '../components/useUrlFilters';
 import { auditActions, listAudit } from '../modules/audit/audit.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { formatDateTime } from '../utils/format';
@@ -23,14 +24,7 @@ export const loader = withPermission('audit.view', async ({ request, user }) => 
 export default function AuditPage() {
   const { rows, total, actions, page, timeZone } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
-  const setParam = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next);
-  };
+  const { params, setFilter: setParam, pagination } = useUrlFilters();
   return (
     <>
       <Typography.Title level={3}>{t('audit.title')}</Typography.Title>
@@ -58,17 +52,7 @@ export default function AuditPage() {
         size="small"
         dataSource={rows}
         data-testid="audit-table"
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total,
-          showSizeChanger: false,
-          onChange: (p) => {
-            const next = new URLSearchParams(params);
-            next.set('page', String(p));
-            setParams(next);
-          },
-        }}
+        pagination={pagination(page, PAGE_SIZE, total)}
         columns={[
           {
             title: t('audit.at'),

@@ -1,8 +1,9 @@
-import { useFetcher, useLoaderData, useSearchParams } from '@remix-run/react';
+import { useFetcher, useLoaderData } from '@remix-run/react';
 import { Alert, Button, Card, Input, Popconfirm, Select, Space, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { useUrlFilters } from '../components/useUrlFilters';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
@@ -63,7 +64,7 @@ export default function DncPage() {
   const { rows, total, page, projects, canManage } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const fetcher = useFetcher<typeof action>();
-  const [params, setParams] = useSearchParams();
+  const { pagination } = useUrlFilters();
   const [text, setText] = useState('');
   const [scope, setScope] = useState('global');
   const scopeName = (s: string) => (s === 'global' ? t('lists.dnc.global') : (projects.find((p) => p.id === s)?.name ?? s));
@@ -136,13 +137,7 @@ export default function DncPage() {
         rowKey="id"
         size="small"
         dataSource={rows}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total,
-          showSizeChanger: false,
-          onChange: (p) => setParams({ ...Object.fromEntries(params), page: String(p) }),
-        }}
+        pagination={pagination(page, PAGE_SIZE, total)}
         columns={[
           {
             title: t('lists.contacts.phone'),

@@ -1,10 +1,11 @@
-import { useFetcher, useLoaderData, useSearchParams } from '@remix-run/react';
+import { useFetcher, useLoaderData } from '@remix-run/react';
 import { App, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { type ContactDetailView, ContactDrawer } from '../components/projects/ContactDrawer';
 import { ConditionBuilder, EMPTY_CONDITION, RuleErrors } from '../components/rules';
+import { useUrlFilters } from '../components/useUrlFilters';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
@@ -97,14 +98,7 @@ export default function ContactsPage() {
     const { phone } = (await response.json()) as { phone: string };
     setRevealed((r) => ({ ...r, [id]: phone }));
   };
-  const [params, setParams] = useSearchParams();
-  const set = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next);
-  };
+  const { params, setFilter: set, pagination } = useUrlFilters();
   return (
     <>
       <Space style={{ marginBottom: 16 }} wrap>
@@ -210,17 +204,7 @@ export default function ContactsPage() {
         dataSource={rows}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}
         data-testid="contacts"
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total,
-          showSizeChanger: false,
-          onChange: (p) => {
-            const next = new URLSearchParams(params);
-            next.set('page', String(p));
-            setParams(next);
-          },
-        }}
+        pagination={pagination(page, PAGE_SIZE, total)}
         columns={[
           {
             title: t('lists.contacts.name'),

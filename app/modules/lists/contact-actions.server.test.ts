@@ -3,21 +3,13 @@ import { prisma } from '../../db/prisma.server';
 import { createProject } from '../projects/projects.server';
 import { importFromApi } from './api-import.server';
 import { bulkContacts, contactDetail } from './contact-actions.server';
-import { FIXED_FIELDS, type FieldDef } from './field-template';
+import { customField, FIXED_FIELDS, type FieldDef } from './field-template';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 1).toString('base64');
 const actor = { name: 'supervisor' };
 const FIELDS: FieldDef[] = [
   ...FIXED_FIELDS,
-  {
-    key: 'idCard',
-    label: { zh: '身份证', en: 'ID card' },
-    type: 'idCard',
-    required: false,
-    sensitive: true,
-    visibleToAgents: true,
-    fixed: false,
-  },
+  customField('idCard', 'idCard', { label: { zh: '身份证', en: 'ID card' }, sensitive: true }),
 ];
 let projectId = '';
 let ids: bigint[] = [];

@@ -5,31 +5,15 @@ import { createInstallation, saveConfig, setEnabled } from '../../plugins/instal
 import { createProject } from '../projects/projects.server';
 import { importFromApi } from './api-import.server';
 import { runEnrichment, startEnrichment } from './enrichment.server';
-import { FIXED_FIELDS, type FieldDef } from './field-template';
+import { customField, FIXED_FIELDS, type FieldDef } from './field-template';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 2).toString('base64');
 const SECRET = 'enrichment-secret-0123';
 const actor = { name: 'admin' };
 const FIELDS: FieldDef[] = [
   ...FIXED_FIELDS,
-  {
-    key: 'level',
-    label: { zh: '等级', en: 'Level' },
-    type: 'text',
-    required: false,
-    sensitive: false,
-    visibleToAgents: true,
-    fixed: false,
-  },
-  {
-    key: 'idCard',
-    label: { zh: '身份证', en: 'ID' },
-    type: 'idCard',
-    required: false,
-    sensitive: true,
-    visibleToAgents: true,
-    fixed: false,
-  },
+  customField('level', 'text', { label: { zh: '等级', en: 'Level' } }),
+  customField('idCard', 'idCard', { label: { zh: '身份证', en: 'ID' }, sensitive: true }),
 ];
 let crm: FakeCrm;
 let projectId = '';

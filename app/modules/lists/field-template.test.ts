@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_FIELDS, type FieldDef, FieldTemplateSchema, suggestMapping, toJsonSchema, validateRecord } from './field-template';
+import {
+  customField,
+  FIXED_FIELDS,
+  type FieldDef,
+  FieldTemplateSchema,
+  suggestMapping,
+  toJsonSchema,
+  validateRecord,
+} from './field-template';
 import { isValidIdCard, maskIdCard } from './id-card';
 
-const custom = (def: Partial<FieldDef> & Pick<FieldDef, 'key' | 'type'>): FieldDef => ({
-  label: { zh: def.key, en: def.key },
-  required: false,
-  sensitive: false,
-  visibleToAgents: true,
-  fixed: false,
-  ...def,
-});
+const custom = ({ key, type, ...extra }: Partial<FieldDef> & Pick<FieldDef, 'key' | 'type'>): FieldDef =>
+  customField(key, type, extra);
 
 const TEMPLATE: FieldDef[] = [
   ...FIXED_FIELDS,

@@ -49,16 +49,22 @@ export const FieldTemplateSchema = z
     if (!fields.some((f) => f.key === 'phone')) ctx.addIssue({ code: 'custom', path: [], message: 'field.phoneRequired' });
   });
 
-const fixed = (key: string, zh: string, en: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
-  key,
-  label: { zh, en },
-  type,
-  required: false,
-  sensitive: false,
-  visibleToAgents: true,
-  fixed: true,
-  ...extra,
-});
+/** A template field with the usual defaults: optional, not sensitive, visible to agents, custom. */
+export function customField(key: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef {
+  return {
+    key,
+    label: { zh: key, en: key },
+    type,
+    required: false,
+    sensitive: false,
+    visibleToAgents: true,
+    fixed: false,
+    ...extra,
+  };
+}
+
+const fixed = (key: string, zh: string, en: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef =>
+  customField(key, type, { label: { zh, en }, fixed: true, ...extra });
 
 export const FIXED_FIELDS: FieldDef[] = [
   fixed('name', '姓名', 'Name', 'text', { required: true }),

@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { createProject } from '../projects/projects.server';
-import { FIXED_FIELDS, type FieldDef } from './field-template';
+import { customField, FIXED_FIELDS, type FieldDef } from './field-template';
 import { runImport } from './imports.server';
 import { phoneHash, revealPhone } from './phone-vault.server';
 
@@ -16,24 +16,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const FIELDS: FieldDef[] = [
   ...FIXED_FIELDS,
-  {
-    key: 'idCard',
-    label: { zh: '身份证', en: 'ID card' },
-    type: 'idCard',
-    required: false,
-    sensitive: true,
-    visibleToAgents: true,
-    fixed: false,
-  },
-  {
-    key: 'premium',
-    label: { zh: '保费', en: 'Premium' },
-    type: 'money',
-    required: false,
-    sensitive: false,
-    visibleToAgents: true,
-    fixed: false,
-  },
+  customField('idCard', 'idCard', { label: { zh: '身份证', en: 'ID card' }, sensitive: true }),
+  customField('premium', 'money', { label: { zh: '保费', en: 'Premium' } }),
 ];
 const MAPPING = { 0: 'name', 1: 'phone', 2: 'idCard', 3: 'premium', 4: 'tags' };
 let projectId = '';

@@ -5,6 +5,11 @@ export function openApiDocument() {
     required: ['field', 'code'],
     properties: { field: { type: 'string' }, code: { type: 'string', example: 'phone.invalid' }, params: { type: 'object' } },
   };
+  const projectParameter = { name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const keyErrors = {
+    '401': { description: 'No key, or an invalid or revoked key' },
+    '403': { description: 'The key belongs to another project or lacks the scope' },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -39,7 +44,7 @@ export function openApiDocument() {
           summary: 'Record do-not-call numbers for the project (scope dnc.write)',
           description:
             'Answered only after the entries are committed. Contacts with these numbers are marked at once and never dialled.',
-          parameters: [{ name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [projectParameter],
           requestBody: {
             required: true,
             content: {
@@ -76,8 +81,7 @@ export function openApiDocument() {
               },
             },
             '400': { description: 'The body is not {"phones": [...]}' },
-            '401': { description: 'No key, or an invalid or revoked key' },
-            '403': { description: 'The key belongs to another project or lacks the scope' },
+            ...keyErrors,
           },
         },
       },
@@ -86,7 +90,7 @@ export function openApiDocument() {
           summary: 'Push contacts (scope contacts.write)',
           description:
             'Validated like a file import: phones normalised, duplicates (by phone or externalId) skipped, do-not-call numbers marked. Idempotent: repeating a request adds nothing.',
-          parameters: [{ name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [projectParameter],
           requestBody: {
             required: true,
             content: {
@@ -131,8 +135,7 @@ export function openApiDocument() {
               },
             },
             '400': { description: 'The body is not {"contacts": [...]} with 1 to 10 000 items' },
-            '401': { description: 'No key, or an invalid or revoked key' },
-            '403': { description: 'The key belongs to another project or lacks the scope' },
+            ...keyErrors,
           },
         },
       },

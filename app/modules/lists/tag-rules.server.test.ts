@@ -2,23 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { createProject } from '../projects/projects.server';
 import { importFromApi } from './api-import.server';
-import { FIXED_FIELDS, type FieldDef } from './field-template';
+import { customField, FIXED_FIELDS, type FieldDef } from './field-template';
 import { deleteTagRule, saveTagRule, TagRuleInvalid } from './tag-rules.server';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 8).toString('base64');
 const actor = { name: 'supervisor' };
-const FIELDS: FieldDef[] = [
-  ...FIXED_FIELDS,
-  {
-    key: 'age',
-    label: { zh: '年龄', en: 'Age' },
-    type: 'number',
-    required: false,
-    sensitive: false,
-    visibleToAgents: true,
-    fixed: false,
-  },
-];
+const FIELDS: FieldDef[] = [...FIXED_FIELDS, customField('age', 'number', { label: { zh: '年龄', en: 'Age' } })];
 let projectId = '';
 
 const SENIOR = { combinator: 'and', rules: [{ field: 'age', operator: '>=', value: 60 }] };

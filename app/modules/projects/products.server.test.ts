@@ -1,21 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { importFromApi } from '../lists/api-import.server';
-import { FIXED_FIELDS, type FieldDef } from '../lists/field-template';
+import { customField, FIXED_FIELDS } from '../lists/field-template';
 import { ProductInvalid, recommendProducts, saveProduct } from './products.server';
 import { createProject } from './projects.server';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 12).toString('base64');
 const actor = { name: 'supervisor' };
-const field = (key: string, type: FieldDef['type']): FieldDef => ({
-  key,
-  label: { zh: key, en: key },
-  type,
-  required: false,
-  sensitive: false,
-  visibleToAgents: true,
-  fixed: false,
-});
+
 let projectId = '';
 const ids: Record<string, bigint> = {};
 
@@ -25,7 +17,7 @@ beforeAll(async () => {
       name: '房产',
       type: 'sales',
       description: '',
-      fields: [...FIXED_FIELDS, field('budget', 'money'), field('homeOwner', 'boolean')],
+      fields: [...FIXED_FIELDS, customField('budget', 'money'), customField('homeOwner', 'boolean')],
     })
   ).id;
   await importFromApi(projectId, 'k', [

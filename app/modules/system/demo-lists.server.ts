@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { prisma } from '../../db/prisma.server';
 import type { FieldDef } from '../lists/field-template';
-import { FIXED_FIELDS } from '../lists/field-template';
+import { customField, FIXED_FIELDS } from '../lists/field-template';
 import { runImport, uploadsDir } from '../lists/imports.server';
 import { saveProduct } from '../projects/products.server';
 import { createProject } from '../projects/projects.server';
@@ -68,16 +68,8 @@ export function demoMobile(r: DemoRandom): string {
   return `${r.pick(MOBILE_PREFIXES)}${String(r.int(0, 99_999_999)).padStart(8, '0')}`;
 }
 
-const field = (key: string, zh: string, en: string, type: FieldDef['type'], extra: Partial<FieldDef> = {}): FieldDef => ({
-  key,
-  label: { zh, en },
-  type,
-  required: false,
-  sensitive: false,
-  visibleToAgents: true,
-  fixed: false,
-  ...extra,
-});
+const field = (key: string, zh: string, en: string, type: FieldDef['type'], extra: Partial<FieldDef> = {}): FieldDef =>
+  customField(key, type, { label: { zh, en }, ...extra });
 const option = (value: string, zh: string, en: string) => ({ value, label: { zh, en } });
 
 const INSURANCE_FIELDS: FieldDef[] = [
