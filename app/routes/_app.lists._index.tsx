@@ -14,7 +14,10 @@ export default function ListsPage() {
     <>
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
         <Typography.Title level={3}>{t('nav.lists')}</Typography.Title>
-        <Link to="/lists/dnc">{t('lists.dnc.title')}</Link>
+        <Space>
+          <Link to="/lists/tags">{t('lists.tagCatalogue.title')}</Link>
+          <Link to="/lists/dnc">{t('lists.dnc.title')}</Link>
+        </Space>
       </Space>
       <Table
         rowKey="id"

@@ -13,6 +13,7 @@ import { BulkActionSchema, bulkContacts } from '../modules/lists/contact-actions
 import { parseWhere } from '../modules/lists/contact-filter';
 import { contactScope } from '../modules/lists/contact-scope';
 import { ContactFilterInvalid, listContacts, projectTags } from '../modules/lists/contacts.server';
+import { tagColors } from '../modules/lists/tags.server';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 import type { Condition, RuleError } from '../rules';
 
@@ -29,7 +30,7 @@ export const loader = withPermission('lists.view', async ({ request, params, use
   const url = new URL(request.url);
   const query = Query.parse(Object.fromEntries(url.searchParams));
   const condition = parseWhere(url.searchParams.get('where'));
-  const tags = await projectTags(project.id);
+  const [tags, tagColorMap] = await Promise.all([projectTags(project.id), tagColors()]);
   let contacts: Awaited<ReturnType<typeof listContacts>> = { total: 0, rows: [] };
   let conditionErrors: RuleError[] = [];
   try {
@@ -41,6 +42,7 @@ export const loader = withPermission('lists.view', async ({ request, params, use
   return {
     ...contacts,
     tags,
+    tagColorMap,
     scope: contactScope(project.fields, tags).scope,
     condition,
     conditionErrors,
@@ -78,7 +80,7 @@ export const action = withPermission('lists.import', async ({ request, params, u
 type Row = Awaited<ReturnType<typeof listContacts>>['rows'][number];
 
 export default function ContactsPage() {
-  const { rows, total, tags, scope, condition, conditionErrors, page, projectId, canUnmask, canExport } =
+  const { rows, total, tags, tagColorMap, scope, condition, conditionErrors, page, projectId, canUnmask, canExport } =
     useLoaderData<typeof loader>();
   const [draft, setDraft] = useState<Condition>(condition ?? EMPTY_CONDITION);
   const [advanced, setAdvanced] = useState(Boolean(condition));
@@ -232,7 +234,12 @@ export default function ContactsPage() {
           {
             title: t('lists.contacts.tags'),
             dataIndex: 'tags',
-            render: (list: string[]) => list.map((tag) => <Tag key={tag}>{tag}</Tag>),
+            render: (list: string[]) =>
+              list.map((tag) => (
+                <Tag key={tag} color={tagColorMap[tag]}>
+                  {tag}
+                </Tag>
+              )),
           },
           {
             title: t('lists.contacts.status'),

@@ -226,5 +226,13 @@ export async function seedDemoLists(count = 3000): Promise<boolean> {
   ];
   for (const product of products) await saveProduct(actor, sales.id, { ...product, link: null, active: true });
   await prisma.project.updateMany({ data: { status: 'active' } });
+  await prisma.tag.createMany({
+    data: [
+      { name: '老年客户', color: 'red', group: '客群' },
+      { name: 'VIP', color: 'gold', group: '客群' },
+      { name: '高意向', color: 'green', group: '意向' },
+    ],
+    skipDuplicates: true,
+  });
   return true;
 }
