@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
-import { saveTag, TAG_COLORS, TagSchema, tagCatalogue } from '../modules/lists/tags.server';
+import { TAG_COLORS } from '../modules/lists/tag-colors';
+import { saveTag, TagSchema, tagCatalogue } from '../modules/lists/tags.server';
 
 export const loader = withPermission('lists.view', async ({ user }) => ({
   tags: await tagCatalogue(),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
-
-export const TAG_COLORS = ['blue', 'green', 'gold', 'orange', 'red', 'purple', 'cyan', 'magenta', 'geekblue', 'default'] as const;
+import { TAG_COLORS } from './tag-colors';
 
 export const TagSchema = z.object({
   name: z.string().trim().min(1).max(30),
