@@ -5,12 +5,12 @@ import { loginAs, logout } from './fixtures';
 import { choose, setRule, valueInput } from './rule-builder';
 
 const CSV = [
-  '姓名,手机号,城市,标签',
-  '周一,138 0013 8001,上海,VIP;上海',
-  '吴二,+86-139-0013-8002,成都,',
-  '郑三,12345,北京,',
-  ',13700138004,杭州,',
-  '王四,13800138001,南京,',
+  '姓名,手机号,城市,标签,保单号',
+  '周一,138 0013 8001,上海,VIP;上海,P001',
+  '吴二,+86-139-0013-8002,成都,,P002',
+  '郑三,12345,北京,,P003',
+  ',13700138004,杭州,,P004',
+  '王四,13800138001,南京,,P005',
 ].join('\n');
 
 test('a supervisor creates a project, imports a file with bad rows, downloads the rejections and sees masked phones', async ({
@@ -25,12 +25,22 @@ test('a supervisor creates a project, imports a file with bad rows, downloads th
   await page.getByRole('link', { name }).click();
   await expect(page.getByRole('heading', { name: new RegExp(name) })).toBeVisible();
 
+  // A custom field in the template: 保单号 / Policy no.
+  await page.getByTestId('add-field').click();
+  const field = page.locator('.ant-table-tbody tr').last().locator('input');
+  await field.nth(0).fill('policyNo');
+  await field.nth(1).fill('保单号');
+  await field.nth(2).fill('Policy no.');
+  await page.getByTestId('save-project').click();
+  await expect(page.getByText('Saved. Rules version 1.')).toBeVisible();
+
   await page.getByRole('tab', { name: 'Import' }).click();
   await page.locator('input[type=file]').setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
   // Columns are mapped from their Chinese names; the preview already shows the bad rows.
   await expect(page.getByTestId('map-0')).toContainText('姓名');
   await expect(page.getByTestId('map-1')).toContainText('手机号');
   await expect(page.getByTestId('map-3')).toContainText('Tags');
+  await expect(page.getByTestId('map-4')).toContainText('保单号');
   await expect(page.getByText('Line 4: phone: not a valid phone number')).toBeVisible();
   await page.getByTestId('start-import').click();
 
@@ -45,9 +55,9 @@ test('a supervisor creates a project, imports a file with bad rows, downloads th
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejections').click()]);
   const report = fs.readFileSync((await download.path())!, 'utf8');
-  expect(report).toContain('line,姓名,手机号,城市,标签,errors');
-  expect(report).toContain('4,郑三,12345,北京,,phone: not a valid phone number');
-  expect(report).toContain('5,,13700138004,杭州,,name: required');
+  expect(report).toContain('line,姓名,手机号,城市,标签,保单号,errors');
+  expect(report).toContain('4,郑三,12345,北京,,P003,phone: not a valid phone number');
+  expect(report).toContain('5,,13700138004,杭州,,P004,name: required');
   const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejections-xlsx').click()]);
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile((await xlsxDownload.path())!);

@@ -114,6 +114,12 @@ describe('templates', () => {
     expect(uiSchema.phone).toEqual({ 'ui:options': { sensitive: true }, 'ui:inputType': 'tel' });
   });
 
+  it('prefer the template own labels to common synonyms', () => {
+    const withPolicy = [...FIXED_FIELDS, custom({ key: 'policyNo', type: 'text', label: { zh: '保单号', en: 'Policy no.' } })];
+    expect(suggestMapping(['保单号', '客户编号'], withPolicy)).toEqual({ 0: 'policyNo', 1: 'externalId' });
+    expect(suggestMapping(['保单号'], FIXED_FIELDS)).toEqual({ 0: 'externalId' });
+  });
+
   it('suggest column mappings from Chinese and English headers', () => {
     expect(suggestMapping(['客户姓名', '手机号码', '性别', '标签', '保单金额', 'Policy Amount'], TEMPLATE)).toEqual({
       0: 'name',

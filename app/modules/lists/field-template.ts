@@ -219,18 +219,25 @@ function normalizeHeader(text: string): string {
 export function suggestMapping(headers: string[], fields: FieldDef[]): Record<number, string> {
   const mapping: Record<number, string> = {};
   const taken = new Set<string>();
-  const candidates = [
-    ...fields.map((f) => ({ key: f.key, names: [f.key, f.label.zh, f.label.en, ...(SYNONYMS[f.key] ?? [])] })),
-    { key: 'tags', names: ['tags', ...(SYNONYMS.tags ?? [])] },
-    { key: 'consent', names: SYNONYMS.consent ?? [] },
+  // The project's own keys and labels first; common synonyms only for columns still unmatched
+  // (a template field labelled 保单号 beats the synonym 保单号 → external id).
+  const exact = [
+    ...fields.map((f) => ({ key: f.key, names: [f.key, f.label.zh, f.label.en] })),
+    { key: 'tags', names: ['tags'] },
   ];
-  headers.forEach((header, index) => {
-    const h = normalizeHeader(header);
-    const match = candidates.find((c) => !taken.has(c.key) && c.names.some((n) => normalizeHeader(n) === h));
-    if (match) {
-      mapping[index] = match.key;
-      taken.add(match.key);
-    }
-  });
+  const synonyms = Object.entries(SYNONYMS)
+    .filter(([key]) => key === 'tags' || key === 'consent' || fields.some((f) => f.key === key))
+    .map(([key, names]) => ({ key, names }));
+  for (const candidates of [exact, synonyms]) {
+    headers.forEach((header, index) => {
+      if (mapping[index] !== undefined) return;
+      const h = normalizeHeader(header);
+      const match = candidates.find((c) => !taken.has(c.key) && c.names.some((n) => normalizeHeader(n) === h));
+      if (match) {
+        mapping[index] = match.key;
+        taken.add(match.key);
+      }
+    });
+  }
   return mapping;
 }
