@@ -5,6 +5,7 @@ export function openApiDocument() {
     required: ['field', 'code'],
     properties: { field: { type: 'string' }, code: { type: 'string', example: 'phone.invalid' }, params: { type: 'object' } },
   };
+  const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
   const projectParameter = { name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
   const keyErrors = {
     '401': { description: 'No key, or an invalid or revoked key' },
@@ -45,21 +46,14 @@ export function openApiDocument() {
           description:
             'Answered only after the entries are committed. Contacts with these numbers are marked at once and never dialled.',
           parameters: [projectParameter],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['phones'],
-                  properties: {
-                    phones: { type: 'array', minItems: 1, maxItems: 10000, items: { type: 'string' } },
-                    note: { type: 'string', maxLength: 200 },
-                  },
-                },
-              },
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['phones'],
+            properties: {
+              phones: { type: 'array', minItems: 1, maxItems: 10000, items: { type: 'string' } },
+              note: { type: 'string', maxLength: 200 },
             },
-          },
+          }),
           responses: {
             '200': {
               description: 'Counts, and the numbers that could not be read',
@@ -91,20 +85,13 @@ export function openApiDocument() {
           description:
             'Validated like a file import: phones normalised, duplicates (by phone or externalId) skipped, do-not-call numbers marked. Idempotent: repeating a request adds nothing.',
           parameters: [projectParameter],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['contacts'],
-                  properties: {
-                    contacts: { type: 'array', minItems: 1, maxItems: 10000, items: { $ref: '#/components/schemas/Contact' } },
-                  },
-                },
-              },
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['contacts'],
+            properties: {
+              contacts: { type: 'array', minItems: 1, maxItems: 10000, items: { $ref: '#/components/schemas/Contact' } },
             },
-          },
+          }),
           responses: {
             '200': {
               description: 'What happened to each item',
