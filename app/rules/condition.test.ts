@@ -9,13 +9,14 @@ import {
   type OperatorName,
   operatorsFor,
 } from './condition';
+import { evaluateCondition } from './condition-eval';
 import { conditionToSql } from './condition-sql';
 import { compileCondition, DEFAULT_SANDBOX_OPTIONS, evaluateBatch } from './runtime.server';
 import { CONTACT_SCOPE } from './samples';
 import { SandboxPool } from './sandbox/pool.server';
 import { defineScope, type FieldType, type ScopeRow } from './types';
 
-// A condition and its SQL form must agree. Random conditions over random rows (with nulls, empty
+// A condition, its SQL form and the direct evaluator (condition-eval.ts) must agree. Random conditions over random rows (with nulls, empty
 // strings and empty lists, the three-valued-logic traps) run through the real sandbox and through
 // PostgreSQL; every difference fails with the seed, so it reproduces.
 
@@ -116,7 +117,7 @@ afterAll(async () => {
   pool.close();
 });
 
-describe('conditions: JavaScript and SQL agree', () => {
+describe('conditions: JavaScript, SQL and the direct evaluator agree', () => {
   it(`on ${CASES} random conditions over ${ROWS} random rows`, async () => {
     const gen = generator(SEED + 1);
     const mismatches: string[] = [];
@@ -138,9 +139,10 @@ describe('conditions: JavaScript and SQL agree', () => {
         const inSql = new Set(db.rows.map((r) => r.id));
         if (inSql.size > 0 && inSql.size < rows.length) discriminating++;
         out.results.forEach((match, id) => {
-          if (out.errors[id] || match !== inSql.has(id)) {
+          const direct = evaluateCondition(compiled.value.condition, rows[id]!);
+          if (out.errors[id] || match !== inSql.has(id) || direct !== match) {
             mismatches.push(
-              `row ${JSON.stringify(rows[id])}: js=${match} sql=${inSql.has(id)} condition=${JSON.stringify(condition)} sql=${sql} params=${JSON.stringify(params)}`,
+              `row ${JSON.stringify(rows[id])}: js=${match} sql=${inSql.has(id)} direct=${direct} condition=${JSON.stringify(condition)} sql=${sql} params=${JSON.stringify(params)}`,
             );
           }
         });
