@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customField, FIXED_FIELDS } from '../lists/field-template';
-import { type FlowGraph, flowScope } from './graph';
+import { type FlowEdge, type FlowGraph, type FlowNode, flowScope } from './graph';
 import { edge, endNode, question, salesFlow, when } from './samples';
 import { type FlowProblem, validateFlow } from './validate';
 
@@ -71,7 +71,7 @@ describe('flow validation', () => {
     expect(codes(check(flow))).toEqual(['answerNotGiven:e_q3_end']);
     // A display condition may not read the node's own answer either.
     const own = base();
-    own.nodes[1] = { ...(own.nodes[1] as never), display: when('answer_q1', 'isTrue') };
+    own.nodes[1] = { ...(own.nodes[1] as FlowNode), display: when('answer_q1', 'isTrue') };
     expect(codes(check(own))).toEqual(['answerNotGiven:q1']);
   });
 
@@ -86,7 +86,7 @@ describe('flow validation', () => {
     ];
     const problems = check(flow);
     expect(problems).toEqual([{ code: 'optionMissing', edgeId: 'c', params: { question: 'q2', option: 'mid' } }]);
-    flow.edges[2] = { ...(flow.edges[2] as never), condition: when('age', 'contains', 'x') };
+    flow.edges[2] = { ...(flow.edges[2] as FlowEdge), condition: when('age', 'contains', 'x') };
     expect(check(flow).map((p) => p.code)).toEqual(['invalidCondition']);
   });
 

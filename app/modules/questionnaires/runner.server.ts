@@ -1,0 +1,216 @@
+import { prisma } from '../../db/prisma.server';
+import type { Prisma } from '../../generated/prisma/client';
+import type { FieldDef } from '../lists/field-template';
+import { getProject } from '../projects/projects.server';
+import { type ContactForQuestionnaire, contactForQuestionnaire } from './contact-row.server';
+import { type Answers, answersOnPath, nextStep, type Step, withoutLastAnswer } from './engine';
+import type { FlowGraph, FlowNode } from './graph';
+import { checkAnswer, fillPlaceholders, localText, type QuestionType, verifyIdentity } from './question';
+
+// Runs a published questionnaire version for one contact, one answer at a time, on the server:
+// the agent workstation, the robot and the online page all go through here, so answers are
+// validated the same way and identity checks never leave the server.
+
+export type Channel = 'agent' | 'robot' | 'online';
+
+export class RunnerError extends Error {
+  constructor(
+    readonly key: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(key);
+  }
+}
+
+/** A question as the person answering sees it: text filled in, no identity field, no graph. */
+export interface QuestionView {
+  nodeId: string;
+  type: QuestionType;
+  category: string;
+  text: string;
+  help: string;
+  required: boolean;
+  options: { code: string; label: string }[];
+  min?: number;
+  max?: number;
+}
+
+export interface RunnerState {
+  responseId: string;
+  versionId: string;
+  status: 'inProgress' | 'completed' | 'abandoned';
+  outcome: string | null;
+  question: QuestionView | null;
+  /** Questions answered so far on the path, with the answer as shown. */
+  answered: { nodeId: string; text: string; answer: string }[];
+  canGoBack: boolean;
+}
+
+export function questionView(node: FlowNode, placeholders: Record<string, unknown>, language: string): QuestionView {
+  const q = node.question;
+  if (!q) throw new RunnerError('runner.notAQuestion');
+  return {
+    nodeId: node.id,
+    type: q.type,
+    category: q.category,
+    text: fillPlaceholders(localText(q.content.text, language), placeholders),
+    help: localText(q.content.help, language),
+    required: q.content.required,
+    options: (q.content.options ?? []).map((o) => ({ code: o.code, label: localText(o.label, language) })),
+    ...(q.content.min !== undefined ? { min: q.content.min } : {}),
+    ...(q.content.max !== undefined ? { max: q.content.max } : {}),
+  };
+}
+
+/** An answer as text, in the reader's language (options by label, booleans as yes/no). */
+export function answerText(node: FlowNode | undefined, value: unknown, language: string): string {
+  if (value === null || value === undefined) return '—';
+  const yes = language === 'en' ? 'Yes' : '是';
+  const no = language === 'en' ? 'No' : '否';
+  const label = (code: unknown) => {
+    const o = node?.question?.content.options?.find((x) => x.code === code);
+    return o ? localText(o.label, language) : String(code);
+  };
+  if (node?.question?.type === 'identity')
+    return value ? (language === 'en' ? 'Verified' : '核验通过') : language === 'en' ? 'Not verified' : '核验未通过';
+  if (node?.question?.type === 'script') return language === 'en' ? 'Read' : '已读';
+  if (typeof value === 'boolean') return value ? yes : no;
+  if (Array.isArray(value)) return value.map(label).join('、');
+  return node?.question?.content.options ? label(value) : String(value);
+}
+
+interface Loaded {
+  response: { id: string; versionId: string; status: string; outcome: string | null; answers: Answers };
+  graph: FlowGraph;
+  contact: ContactForQuestionnaire;
+}
+
+async function load(tx: Prisma.TransactionClient | typeof prisma, responseId: string, lock: boolean): Promise<Loaded> {
+  if (lock) await tx.$queryRaw`SELECT 1 FROM "QuestionnaireResponse" WHERE "id" = ${responseId}::uuid FOR UPDATE`;
+  const response = await tx.questionnaireResponse.findUnique({ where: { id: responseId }, include: { version: true } });
+  if (!response) throw new RunnerError('runner.notFound');
+  const project = await getProject(response.projectId);
+  const contact = await contactForQuestionnaire(response.contactId, project.fields as FieldDef[]);
+  if (!contact) throw new RunnerError('runner.contactGone');
+  return {
+    response: { ...response, answers: (response.answers ?? {}) as Answers },
+    graph: response.version.graph as unknown as FlowGraph,
+    contact,
+  };
+}
+
+function state(loaded: Loaded, step: Step, answers: Answers, language: string): RunnerState {
+  const byId = new Map(loaded.graph.nodes.map((n) => [n.id, n]));
+  const answered = step.path
+    .filter((id) => Object.hasOwn(answers, id))
+    .map((id) => {
+      const node = byId.get(id);
+      return {
+        nodeId: id,
+        text: node ? fillPlaceholders(localText(node.question?.content.text, language), loaded.contact.placeholders) : id,
+        answer: answerText(node, answers[id], language),
+      };
+    });
+  const done = step.kind !== 'question';
+  return {
+    responseId: loaded.response.id,
+    versionId: loaded.response.versionId,
+    status: done ? 'completed' : 'inProgress',
+    outcome: step.kind === 'end' ? step.outcome : null,
+    question: step.kind === 'question' ? questionView(step.node, loaded.contact.placeholders, language) : null,
+    answered,
+    canGoBack: answered.length > 0,
+  };
+}
+
+/** The response in progress for this contact, version and channel, or a new one. */
+export async function startResponse(input: {
+  versionId: string;
+  contactId: bigint;
+  channel: Channel;
+  agentId?: string | null;
+  taskId?: string | null;
+  attemptId?: string | null;
+}): Promise<string> {
+  const version = await prisma.questionnaireVersion.findUnique({
+    where: { id: input.versionId },
+    include: { questionnaire: true },
+  });
+  if (!version) throw new RunnerError('runner.notFound');
+  const contact = await prisma.contact.findUnique({ where: { id: input.contactId }, select: { projectId: true } });
+  if (!contact || contact.projectId !== version.questionnaire.projectId) throw new RunnerError('runner.contactGone');
+  const open = await prisma.questionnaireResponse.findFirst({
+    where: { versionId: input.versionId, contactId: input.contactId, channel: input.channel, status: 'inProgress' },
+    orderBy: { startedAt: 'desc' },
+  });
+  if (open) return open.id;
+  const created = await prisma.questionnaireResponse.create({
+    data: {
+      versionId: input.versionId,
+      projectId: contact.projectId,
+      contactId: input.contactId,
+      channel: input.channel,
+      agentId: input.agentId ?? null,
+      taskId: input.taskId ?? null,
+      attemptId: input.attemptId ?? null,
+    },
+  });
+  return created.id;
+}
+
+export async function runnerState(responseId: string, language: string): Promise<RunnerState> {
+  const loaded = await load(prisma, responseId, false);
+  const answers = loaded.response.answers;
+  return state(loaded, nextStep(loaded.graph, loaded.contact.row, answers), answers, language);
+}
+
+async function save(tx: Prisma.TransactionClient, loaded: Loaded, answers: Answers, language: string): Promise<RunnerState> {
+  const step = nextStep(loaded.graph, loaded.contact.row, answers);
+  const kept = answersOnPath(step, answers);
+  const done = step.kind === 'end';
+  await tx.questionnaireResponse.update({
+    where: { id: loaded.response.id },
+    data: {
+      answers: kept as Prisma.InputJsonValue,
+      path: step.path,
+      status: done ? 'completed' : 'inProgress',
+      outcome: done ? step.outcome : null,
+      completedAt: done ? new Date() : null,
+    },
+  });
+  return state(loaded, step, kept, language);
+}
+
+/**
+ * Records the answer to the current question (refusing one for any other node, e.g. from a stale
+ * screen), validated like every channel's; identity answers are compared with the contact here.
+ */
+export async function submitAnswer(responseId: string, nodeId: string, raw: unknown, language: string): Promise<RunnerState> {
+  return prisma.$transaction(async (tx) => {
+    const loaded = await load(tx, responseId, true);
+    if (loaded.response.status !== 'inProgress') throw new RunnerError('runner.finished');
+    const answers = loaded.response.answers;
+    const step = nextStep(loaded.graph, loaded.contact.row, answers);
+    if (step.kind !== 'question' || step.node.id !== nodeId) throw new RunnerError('runner.notCurrent');
+    const q = step.node.question;
+    if (!q) throw new RunnerError('runner.notAQuestion');
+    const checked = checkAnswer({ type: q.type, content: q.content }, raw);
+    if (!checked.ok) throw new RunnerError(checked.key, checked.params);
+    const value =
+      q.type === 'identity' && q.content.identity
+        ? verifyIdentity(q.content, String(checked.value), loaded.contact.secret(q.content.identity.field))
+        : checked.value;
+    return save(tx, loaded, { ...answersOnPath(step, answers), [nodeId]: value }, language);
+  });
+}
+
+/** Back to the previous question: its answer is forgotten and asked again. */
+export async function goBack(responseId: string, language: string): Promise<RunnerState> {
+  return prisma.$transaction(async (tx) => {
+    const loaded = await load(tx, responseId, true);
+    if (loaded.response.status !== 'inProgress') throw new RunnerError('runner.finished');
+    const answers = loaded.response.answers;
+    const step = nextStep(loaded.graph, loaded.contact.row, answers);
+    return save(tx, loaded, withoutLastAnswer(step, answers), language);
+  });
+}
