@@ -5,6 +5,8 @@ import listsEn from './locales/lists/en.json';
 import listsZhCN from './locales/lists/zh-CN.json';
 import pluginsEn from './locales/plugins/en.json';
 import pluginsZhCN from './locales/plugins/zh-CN.json';
+import questionnairesEn from './locales/questionnaires/en.json';
+import questionnairesZhCN from './locales/questionnaires/zh-CN.json';
 import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
 import zhCN from './locales/zh-CN.json';
@@ -16,8 +18,10 @@ export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 // Both languages ship with the page: together they are a few kilobytes. A module with many
 // strings keeps them in its own file under locales/<module>/, mounted under its key.
 export const resources = {
-  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN, lists: listsZhCN } },
-  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn } },
+  'zh-CN': {
+    translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN, lists: listsZhCN, questionnaires: questionnairesZhCN },
+  },
+  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn, questionnaires: questionnairesEn } },
 } as const;
 
 export function isLanguage(value: unknown): value is Language {

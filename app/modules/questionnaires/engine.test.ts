@@ -24,22 +24,15 @@ function run(graph: FlowGraph, contact: Record<string, unknown>, answer: (node: 
 describe('engine on the demo flows', () => {
   it('the return visit ends early for the wrong person and for a failed identity check', () => {
     const flow = returnVisitFlow();
-    const wrong = run(flow, { name: '张三' }, (n) => (n.id === 'holder' ? false : true));
+    const wrong = run(flow, { name: '张三' }, (n) => n.id !== 'holder');
     expect(wrong.step).toMatchObject({ kind: 'end', outcome: 'wrongPerson', path: ['greet', 'holder'] });
-    const failed = run(flow, {}, (n) => (n.id === 'idcheck' ? false : true));
+    const failed = run(flow, {}, (n) => n.id !== 'idcheck');
     expect(failed.step).toMatchObject({ kind: 'end', outcome: 'identityFailed' });
   });
 
   it('an unexplained policy takes the explanation script before the rating', () => {
     const flow = returnVisitFlow();
-    const answer = (n: FlowNode) =>
-      n.id === 'explained'
-        ? 'no'
-        : n.id === 'satisfaction'
-          ? 9
-          : n.question?.type === 'yesNo' || n.id === 'idcheck'
-            ? true
-            : true;
+    const answer = (n: FlowNode) => (n.id === 'explained' ? 'no' : n.id === 'satisfaction' ? 9 : true);
     const result = run(flow, {}, answer);
     expect(result.step).toMatchObject({ kind: 'end', outcome: 'completed' });
     expect(result.step.path).toEqual(['greet', 'holder', 'idcheck', 'signed', 'explained', 'explain', 'satisfaction']);

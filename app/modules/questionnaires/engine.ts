@@ -75,3 +75,19 @@ export function withoutLastAnswer(step: Step, answers: Answers): Answers {
   if (last) delete kept[last];
   return kept;
 }
+
+/** The most questions still ahead from a node (itself included), over any path: an honest progress bound. */
+export function questionsAhead(graph: FlowGraph, fromId: string): number {
+  const memo = new Map<string, number>();
+  const visit = (id: string, depth: number): number => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    if (depth > graph.nodes.length) return 0;
+    const node = graph.nodes.find((n) => n.id === id);
+    const next = graph.edges.filter((e) => e.source === id).map((e) => visit(e.target, depth + 1));
+    const value = (node?.kind === 'question' ? 1 : 0) + Math.max(0, ...next);
+    memo.set(id, value);
+    return value;
+  };
+  return visit(fromId, 0);
+}

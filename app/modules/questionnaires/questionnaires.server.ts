@@ -3,9 +3,9 @@ import type { Prisma } from '../../generated/prisma/client';
 import { type AuditActor, audit } from '../audit/audit.server';
 import type { FieldDef } from '../lists/field-template';
 import { getProject } from '../projects/projects.server';
-import { emptyFlow, type FlowGraph, flowScope, parseFlow } from './graph';
+import { type FlowGraph, flowScope, parseFlow } from './graph';
 import { currentVersions } from './questions.server';
-import { returnVisitFlow, salesFlow } from './samples';
+import { STARTER_FLOWS, type StarterFlow } from './samples';
 import { type FlowProblem, validateFlow } from './validate';
 
 // Questionnaires: a draft flow per questionnaire, edited in the flow editor and saved with an
@@ -19,9 +19,6 @@ export class FlowInvalid extends Error {
     super('flow is invalid');
   }
 }
-
-export const STARTER_FLOWS = { blank: emptyFlow, returnVisit: returnVisitFlow, sales: salesFlow } as const;
-export type StarterFlow = keyof typeof STARTER_FLOWS;
 
 async function knownTags(): Promise<string[]> {
   return (await prisma.tag.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
@@ -210,4 +207,26 @@ export async function publishedVersions(projectId: string) {
 export async function archiveQuestionnaire(actor: AuditActor, id: string) {
   await prisma.questionnaire.update({ where: { id }, data: { archived: true } });
   await audit(actor, 'questionnaire.archive', id);
+}
+
+/** Route params → the questionnaire, or a 404 response (a malformed id is not a server error). */
+export async function questionnaireOrNotFound(id: string | undefined) {
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw Response.json({ error: 'not_found' }, { status: 404 });
+  try {
+    return await getQuestionnaire(id);
+  } catch (error) {
+    if (error instanceof QuestionnaireNotFound) throw Response.json({ error: 'not_found' }, { status: 404 });
+    throw error;
+  }
+}
+
+/** The graphs of the newest published versions, for the history's diff view. */
+export async function recentVersionGraphs(id: string, take = 20) {
+  const rows = await prisma.questionnaireVersion.findMany({
+    where: { questionnaireId: id },
+    orderBy: { version: 'desc' },
+    take,
+    select: { id: true, version: true, graph: true },
+  });
+  return rows.map((r) => ({ id: r.id, version: r.version, graph: r.graph as unknown as FlowGraph }));
 }

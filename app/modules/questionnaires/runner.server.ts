@@ -3,9 +3,12 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { FieldDef } from '../lists/field-template';
 import { getProject } from '../projects/projects.server';
 import { type ContactForQuestionnaire, contactForQuestionnaire } from './contact-row.server';
-import { type Answers, answersOnPath, nextStep, type Step, withoutLastAnswer } from './engine';
-import type { FlowGraph, FlowNode } from './graph';
-import { checkAnswer, fillPlaceholders, localText, type QuestionType, verifyIdentity } from './question';
+import { type Answers, answersOnPath, nextStep, questionsAhead, type Step, withoutLastAnswer } from './engine';
+import type { FlowGraph } from './graph';
+import { checkAnswer, fillPlaceholders, localText, verifyIdentity } from './question';
+import { answerText, questionView, type RunnerState } from './view';
+
+export type { QuestionView, RunnerState } from './view';
 
 // Runs a published questionnaire version for one contact, one answer at a time, on the server:
 // the agent workstation, the robot and the online page all go through here, so answers are
@@ -20,63 +23,6 @@ export class RunnerError extends Error {
   ) {
     super(key);
   }
-}
-
-/** A question as the person answering sees it: text filled in, no identity field, no graph. */
-export interface QuestionView {
-  nodeId: string;
-  type: QuestionType;
-  category: string;
-  text: string;
-  help: string;
-  required: boolean;
-  options: { code: string; label: string }[];
-  min?: number;
-  max?: number;
-}
-
-export interface RunnerState {
-  responseId: string;
-  versionId: string;
-  status: 'inProgress' | 'completed' | 'abandoned';
-  outcome: string | null;
-  question: QuestionView | null;
-  /** Questions answered so far on the path, with the answer as shown. */
-  answered: { nodeId: string; text: string; answer: string }[];
-  canGoBack: boolean;
-}
-
-export function questionView(node: FlowNode, placeholders: Record<string, unknown>, language: string): QuestionView {
-  const q = node.question;
-  if (!q) throw new RunnerError('runner.notAQuestion');
-  return {
-    nodeId: node.id,
-    type: q.type,
-    category: q.category,
-    text: fillPlaceholders(localText(q.content.text, language), placeholders),
-    help: localText(q.content.help, language),
-    required: q.content.required,
-    options: (q.content.options ?? []).map((o) => ({ code: o.code, label: localText(o.label, language) })),
-    ...(q.content.min !== undefined ? { min: q.content.min } : {}),
-    ...(q.content.max !== undefined ? { max: q.content.max } : {}),
-  };
-}
-
-/** An answer as text, in the reader's language (options by label, booleans as yes/no). */
-export function answerText(node: FlowNode | undefined, value: unknown, language: string): string {
-  if (value === null || value === undefined) return '—';
-  const yes = language === 'en' ? 'Yes' : '是';
-  const no = language === 'en' ? 'No' : '否';
-  const label = (code: unknown) => {
-    const o = node?.question?.content.options?.find((x) => x.code === code);
-    return o ? localText(o.label, language) : String(code);
-  };
-  if (node?.question?.type === 'identity')
-    return value ? (language === 'en' ? 'Verified' : '核验通过') : language === 'en' ? 'Not verified' : '核验未通过';
-  if (node?.question?.type === 'script') return language === 'en' ? 'Read' : '已读';
-  if (typeof value === 'boolean') return value ? yes : no;
-  if (Array.isArray(value)) return value.map(label).join('、');
-  return node?.question?.content.options ? label(value) : String(value);
 }
 
 interface Loaded {
@@ -120,6 +66,7 @@ function state(loaded: Loaded, step: Step, answers: Answers, language: string): 
     question: step.kind === 'question' ? questionView(step.node, loaded.contact.placeholders, language) : null,
     answered,
     canGoBack: answered.length > 0,
+    questionsAhead: step.kind === 'question' ? questionsAhead(loaded.graph, step.node.id) : 0,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Condition } from '../../rules';
-import type { FlowEdge, FlowGraph, FlowNode } from './graph';
+import { emptyFlow, type FlowEdge, type FlowGraph, type FlowNode } from './graph';
 import type { QuestionContent, QuestionType } from './question';
 
 // The demo questionnaires (seeded, and used by tests): an insurance return visit with an
@@ -181,3 +181,7 @@ export function salesFlow(): FlowGraph {
     ],
   };
 }
+
+/** Flows a new questionnaire can start from. */
+export const STARTER_FLOWS = { blank: emptyFlow, returnVisit: returnVisitFlow, sales: salesFlow } as const;
+export type StarterFlow = keyof typeof STARTER_FLOWS;

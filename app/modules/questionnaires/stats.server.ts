@@ -3,7 +3,7 @@ import { type AuditActor, audit } from '../audit/audit.server';
 import { type SheetFormat, sheet } from '../lists/spreadsheet-safety';
 import type { FlowGraph } from './graph';
 import { localText } from './question';
-import { answerText } from './runner.server';
+import { answerText } from './view';
 
 // Statistics of one questionnaire version: responses, completion, where people stop, and how
 // each question was answered. Aggregated in PostgreSQL over the responses' JSON.

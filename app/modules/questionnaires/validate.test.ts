@@ -106,3 +106,24 @@ describe('flow validation', () => {
     expect(check(flow)).toEqual([{ code: 'questionInvalid', nodeId: 'q2', params: { error: 'question.needsOptions' } }]);
   });
 });
+
+describe('version diff', () => {
+  it('lists nodes and jumps added, removed and changed, ignoring moves', async () => {
+    const { diffFlows } = await import('./diff');
+    const before = base();
+    const after = base();
+    after.nodes[1] = { ...(after.nodes[1] as FlowNode), position: { x: 500, y: 500 } };
+    expect(diffFlows(before, after)).toEqual({
+      nodes: { added: [], removed: [], changed: [] },
+      edges: { added: [], removed: [], changed: [] },
+    });
+    after.nodes.push(question('q3', 250, { type: 'text', category: 'business', zh: '备注', en: 'Note' }));
+    after.edges = [edge('start', 'q1'), edge('q1', 'q2', when('answer_q1', 'isTrue'), 1), edge('q1', 'q3'), edge('q3', 'end')];
+    const q2 = after.nodes[2];
+    if (q2?.question) q2.question.content.text.zh = '预算区间';
+    expect(diffFlows(before, after)).toEqual({
+      nodes: { added: ['q3'], removed: [], changed: ['q2'] },
+      edges: { added: ['q1→q3', 'q3→end'], removed: ['q2→end'], changed: ['q1→q2'] },
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { env } from '../../env.server';
 import { generatePassword } from '../auth/password.server';
 import type { Role } from '../auth/permissions';
 import { saveSkillGroup } from '../projects/skill-groups.server';
+import { seedDemoQuestionnaires } from '../questionnaires/demo.server';
 import { createUser } from '../users/users.server';
 import { seedDemoLists } from './demo-lists.server';
 
@@ -20,7 +21,8 @@ export interface SeedResult {
 }
 
 /**
- * Demo data for an empty database: one user per role and two demo projects with their contacts.
+ * Demo data for an empty database: one user per role, two demo projects with their contacts and
+ * their published questionnaires.
  * Passwords are random unless
  * WAIHU_DEMO_PASSWORD is set, and are shown once, by the caller, on first start.
  */
@@ -39,6 +41,7 @@ export async function seedDemo(): Promise<SeedResult> {
     { name: 'seed' },
     { name: '回访组', description: '新契约回访', members: [{ userId: agent.id, proficiency: 4 }] },
   );
+  await seedDemoQuestionnaires();
   return { seeded: true, credentials };
 }
 
