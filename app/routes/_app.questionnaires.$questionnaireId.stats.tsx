@@ -126,7 +126,7 @@ export default function QuestionnaireStatsPage() {
         <>
           <Row gutter={12}>
             <Col span={6}>
-              <Card size="small">
+              <Card size="small" data-testid="stat-responses">
                 <Statistic title={t('questionnaires.stats.responses')} value={stats.responses} />
               </Card>
             </Col>

@@ -69,6 +69,10 @@ function Survey() {
       ? t(`questionnaires.${fetcher.data.error}`, 'params' in fetcher.data ? (fetcher.data.params ?? {}) : {})
       : null;
 
+  // Just finished: thank the customer (the page's data already says the link is used).
+  if (state?.status === 'completed' && fetcher.data?.ok) {
+    return <Result status="success" title={t('questionnaires.online.thanks')} subTitle={data.title} data-testid="survey-done" />;
+  }
   if (data.status !== 'ok' || !state) {
     return (
       <Result

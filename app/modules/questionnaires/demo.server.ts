@@ -33,7 +33,7 @@ export async function seedDemoQuestionnaires(): Promise<void> {
     await publish(actor, q.id, { revision: 0, note: '初版' });
   }
   if (sales) {
-    const q = await createQuestionnaire(actor, { projectId: sales.id, name: '滨江壹号销售话术', starter: 'sales' });
+    const q = await createQuestionnaire(actor, { projectId: sales.id, name: '幸福里销售话术', starter: 'sales' });
     await publish(actor, q.id, { revision: 0, note: '初版' });
   }
   await saveQuestion(actor, {

@@ -126,8 +126,8 @@ export function salesFlow(): FlowGraph {
       question('opening', 120, {
         type: 'script',
         category: 'greeting',
-        zh: '{name}您好，我是滨江壹号的置业顾问，耽误您一分钟介绍一下我们的新房源。',
-        en: 'Hello {name}, I am a property adviser at Binjiang One; may I take a minute to present our new homes?',
+        zh: '{name}您好，我是幸福里的置业顾问，耽误您一分钟介绍一下我们的新房源。',
+        en: 'Hello {name}, I am a property adviser at Xingfuli; may I take a minute to present our new homes?',
       }),
       question('interest', 240, {
         type: 'single',
