@@ -9,7 +9,15 @@ import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
 import type { FieldDef, FieldError, FieldValue } from './field-template';
 import { suggestMapping } from './field-template';
-import { detectCsvSettings, detectFormat, type FileFormat, listSheets, type ReadOptions, readRows } from './file-reader.server';
+import {
+  countDataRows,
+  detectCsvSettings,
+  detectFormat,
+  type FileFormat,
+  listSheets,
+  type ReadOptions,
+  readRows,
+} from './file-reader.server';
 import { maskIdCard } from './id-card';
 import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
 import { normalizePhone } from './phone';
@@ -44,11 +52,15 @@ function readOptions(
     format,
     ...(opts.encoding ? { encoding: opts.encoding as ReadOptions['encoding'] } : {}),
     ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+    // The page sends the sheet's 1-based position (a sheet may well be named "2024").
     ...(opts.sheet ? { sheet: /^\d+$/.test(opts.sheet) ? Number(opts.sheet) : opts.sheet } : {}),
   };
 }
 
-/** The mapping step: headers, detected settings, a suggested mapping and the first rows checked. */
+/**
+ * The mapping step: headers, detected settings, a suggested mapping and the first rows checked.
+ * Given an encoding, delimiter or sheet, reads the file that way instead (the page's overrides).
+ */
 export async function previewImport(
   projectId: string,
   filePath: string,
@@ -80,6 +92,7 @@ export async function previewImport(
     encoding: settings?.encoding ?? null,
     delimiter: settings?.delimiter ?? null,
     sheets: format === 'xlsx' ? await listSheets(filePath) : [],
+    sheet: format === 'xlsx' ? (opts.sheet ?? '1') : null,
     headers,
     rows: rows.map((r) => ({ line: r.line, cells: r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : c)) })),
     mapping: suggested,
@@ -347,6 +360,11 @@ export async function runImport(importId: string): Promise<void> {
     data: { status: 'running', startedAt: job.startedAt ?? new Date(), error: null },
   });
   const mapping = job.mapping as ColumnMapping;
+  if (job.totalRows === null) {
+    // First pass: count the rows once (bytes for CSV, the sheet for XLSX) so progress has a total.
+    const totalRows = await countDataRows(job.filePath, readOptions(job.format as FileFormat, job));
+    await prisma.contactImport.update({ where: { id: importId }, data: { totalRows } });
+  }
   let header = true;
   let accepted: PreparedContact[] = [];
   let rejected: RejectedRow[] = [];
