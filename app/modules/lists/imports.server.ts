@@ -159,14 +159,20 @@ interface PreparedContact {
 const CN_MOBILE = /^\+861[3-9]\d{9}$/;
 const COLUMN_FIELDS = new Set(['name', 'phone', 'secondaryPhone', 'externalId', 'timeZone']);
 
-export function prepare(fields: FieldDef[], contact: ImportedContact, cells: RejectedRow['cells']): PreparedContact {
+/** Template values stored in `Contact.fields` (not the ones with their own column), sensitive ones sealed. */
+export function sealValues(fields: FieldDef[], values: Record<string, FieldValue>): Record<string, unknown> {
   const sensitive = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
   const other: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(contact.values)) {
+  for (const [key, value] of Object.entries(values)) {
     if (COLUMN_FIELDS.has(key)) continue;
     // Sensitive values (an ID card…) are kept encrypted, beside their masked form.
     other[key] = sensitive.has(key) ? { cipher: encryptString(String(value)), masked: maskSensitive(fields, key, value) } : value;
   }
+  return other;
+}
+
+export function prepare(fields: FieldDef[], contact: ImportedContact, cells: RejectedRow['cells']): PreparedContact {
+  const other = sealValues(fields, contact.values);
   const secondary = contact.values.secondaryPhone;
   if (contact.phoneToken) {
     // Tokenised: no number is stored; the CRM plugin resolves the token when the call is placed.
