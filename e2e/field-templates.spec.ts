@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { loginAs } from './fixtures';
 import { choose } from './rule-builder';
 
@@ -100,4 +101,58 @@ test('import the second sheet of an XLSX file, then add and edit contacts throug
   // The number stayed as it was, and never reached the page in full.
   await expect(drawer).toContainText('137****7001');
   expect(await page.content()).not.toContain('13700137001');
+});
+
+test('a template saved under a name starts another project, and can be deleted', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  const stamp = Date.now();
+  await newProject(page, `E2E 模板源 ${stamp}`);
+  await page.getByTestId('add-field').click();
+  const inputs = page.getByTestId('field-template').locator('tbody tr').last().locator('input');
+  await inputs.nth(0).fill('carPlate');
+  await inputs.nth(1).fill('车牌');
+  await inputs.nth(2).fill('Number plate');
+  await page.getByTestId('save-as-preset').click();
+  await page.getByTestId('preset-name').fill(`车险模板 ${stamp}`);
+  await page.getByTestId('save-preset').click();
+  await expect(page.getByTestId(`preset-车险模板 ${stamp}`)).toBeVisible();
+
+  await newProject(page, `E2E 模板用 ${stamp}`);
+  const preview = page.getByTestId('template-preview');
+  await expect(preview.getByText('Birth date')).toBeVisible();
+  await expect(preview.getByText('Number plate')).toHaveCount(0);
+  await choose(page, page.getByTestId('start-from-preset'), `车险模板 ${stamp}`);
+  await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+  await expect(preview.getByText('Number plate')).toBeVisible();
+  await page.getByTestId('save-project').click();
+  await expect(page.getByText('Saved. Rules version 1.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('template-preview').getByText('Number plate')).toBeVisible();
+
+  await page
+    .getByTestId(`preset-车险模板 ${stamp}`)
+    .getByRole('button', { name: /Delete saved template/ })
+    .click();
+  await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+  await expect(page.getByTestId(`preset-车险模板 ${stamp}`)).toHaveCount(0);
+  // The project keeps its copy.
+  await expect(page.getByTestId('template-preview').getByText('Number plate')).toBeVisible();
+});
+
+test('a GBK file read as UTF-8 by choice shows garbled headers; back to GBK it maps again', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await newProject(page, `E2E 编码 ${Date.now()}`);
+  await page.getByRole('tab', { name: 'Import' }).click();
+  const csv = iconv.encode('姓名;手机号\r\n蒋四;13700137004\r\n', 'gbk');
+  await page.locator('input[type=file]').setInputFiles({ name: 'gbk.csv', mimeType: 'text/csv', buffer: csv });
+  await expect(page.getByTestId('import-encoding')).toContainText('GBK / GB18030');
+  await expect(page.getByTestId('import-delimiter')).toContainText('Semicolon ;');
+  await expect(page.getByTestId('map-0')).toContainText('姓名');
+
+  await choose(page, page.getByTestId('import-encoding'), 'UTF-8');
+  await expect(page.getByTestId('map-0')).toContainText('(ignore)');
+  await expect(page.getByText('姓名')).toHaveCount(0);
+  await choose(page, page.getByTestId('import-encoding'), 'GBK / GB18030');
+  await expect(page.getByTestId('map-0')).toContainText('姓名');
+  await expect(page.getByRole('cell', { name: '蒋四' })).toBeVisible();
 });

@@ -50,10 +50,16 @@ export function ContactDrawer({
       title={contact?.name}
       data-testid="contact-drawer"
       extra={
-        edit && contact && !editing ? (
-          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-contact">
-            {t('lists.contacts.edit')}
-          </Button>
+        edit && contact ? (
+          editing ? (
+            <Button onClick={() => setEditing(false)} data-testid="cancel-edit">
+              {t('common.cancel')}
+            </Button>
+          ) : (
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-contact">
+              {t('lists.contacts.edit')}
+            </Button>
+          )
         ) : null
       }
     >

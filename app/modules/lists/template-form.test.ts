@@ -28,22 +28,14 @@ describe('a field template as a form', () => {
 
   it('gives each type its widget: a select of options, a date picker, yes/no radios, a money box, a phone box', () => {
     const { schema, uiSchema } = toJsonSchema(TEMPLATE, 'zh');
-    expect(schema.properties.level).toEqual({
-      title: 'level',
-      type: 'string',
-      oneOf: [
-        { const: 'vip', title: '贵宾' },
-        { const: 'normal', title: '普通' },
-      ],
-    });
-    expect(uiSchema.level).toEqual({ 'ui:widget': 'select' });
+    expect(schema.properties.level).toEqual({ title: 'level', type: 'string', enum: ['vip', 'normal'] });
+    expect(uiSchema.level).toEqual({ 'ui:widget': 'select', 'ui:enumNames': ['贵宾', '普通'] });
     expect(schema.properties.policyStart).toEqual({ title: 'policyStart', type: 'string', format: 'date' });
     expect(uiSchema.policyStart).toEqual({ 'ui:widget': 'date' });
-    expect(schema.properties.homeOwner?.oneOf).toEqual([
-      { const: true, title: '是' },
-      { const: false, title: '否' },
-    ]);
-    expect(uiSchema.homeOwner).toMatchObject({ 'ui:widget': 'radio' });
+    expect(schema.properties.homeOwner).toEqual({ title: 'homeOwner', type: 'boolean', enum: [true, false] });
+    expect(uiSchema.homeOwner).toMatchObject({ 'ui:widget': 'radio', 'ui:enumNames': ['是', '否'] });
+    // Nothing is chosen for the user: no option is a default.
+    expect(JSON.stringify(schema)).not.toMatch(/"default"|"const"/);
     expect(schema.properties.premium).toEqual({ title: '保费', type: 'number', minimum: 0, multipleOf: 0.01 });
     expect(uiSchema.premium).toMatchObject({ 'ui:widget': 'updown', 'ui:help': '单位：元' });
     expect(toJsonSchema(TEMPLATE, 'en').uiSchema.premium).toMatchObject({ 'ui:help': 'In yuan' });

@@ -3,7 +3,8 @@ import type { FieldDef } from './field-template';
 // A field template as a form: JSON Schema for react-jsonschema-form plus a UI schema (order,
 // widgets, help). The template editor's preview and the contact forms render the same output, so
 // the preview is exactly the form staff will fill in. The server still validates with
-// `validateRecord`; the schema only shapes the inputs.
+// `validateRecord`; the schema only shapes the inputs. Choices are `enum` with their labels in
+// `ui:enumNames` (a `oneOf` of consts would be pre-filled with its first option).
 
 export type Language = 'zh' | 'en';
 
@@ -29,23 +30,14 @@ function property(f: FieldDef, language: Language): Json {
     case 'money':
       // Yuan with fen: two decimals, as the importer stores money.
       return { title, type: 'number', minimum: f.min, maximum: f.max, multipleOf: 0.01 };
-    case 'boolean': {
-      const [yes, no] = YES_NO[language];
-      return {
-        title,
-        type: 'boolean',
-        oneOf: [
-          { const: true, title: yes },
-          { const: false, title: no },
-        ],
-      };
-    }
+    case 'boolean':
+      return { title, type: 'boolean', enum: [true, false] };
     case 'date':
       return { title, type: 'string', format: 'date' };
     case 'email':
       return { title, type: 'string', format: 'email' };
     case 'enum':
-      return { title, type: 'string', oneOf: f.options?.map((o) => ({ const: o.value, title: o.label[language] })) ?? [] };
+      return { title, type: 'string', enum: f.options?.map((o) => o.value) ?? [] };
     case 'idCard':
       return { title, type: 'string', maxLength: 18 };
     case 'phone':
@@ -76,6 +68,8 @@ export function toJsonSchema(fields: FieldDef[], language: Language, options: Te
     const masked = kept[f.key];
     uiSchema[f.key] = {
       ...WIDGETS[f.type],
+      ...(f.type === 'enum' ? { 'ui:enumNames': f.options?.map((o) => o.label[language]) ?? [] } : {}),
+      ...(f.type === 'boolean' ? { 'ui:enumNames': YES_NO[language] } : {}),
       ...(help ? { 'ui:help': help } : {}),
       ...(masked !== undefined
         ? { 'ui:placeholder': (options.keptHint ?? '{{masked}}').replace('{{masked}}', masked), 'ui:autocomplete': 'off' }
