@@ -35,6 +35,15 @@ test('editing a field template changes its form preview', async ({ page }) => {
   await page.getByTestId('help-en-homeOwner').fill('Ask whether the flat is theirs');
   await expect(preview.getByText('Ask whether the flat is theirs')).toBeVisible();
 
+  // Dragged to the top of the template, the field comes first in the form.
+  const labels = preview.locator('.ant-form-item-label label');
+  await expect(labels.first()).toHaveText('Name');
+  // Source and target both on screen: a drag that scrolls the page loses its source in Chromium.
+  await page.getByTestId('field-template').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.getByTestId('drag-homeOwner').dragTo(page.getByTestId('field-template').locator('tbody tr').first());
+  await expect(labels.first()).toHaveText('Owns a home');
+  await expect(labels.nth(1)).toHaveText('Name');
+
   await page.getByTestId('save-project').click();
   await expect(page.getByText('Saved. Rules version 1.')).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Input, Select, Space, Table } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FIELD_TYPES, type FieldDef } from '../../modules/lists/field-template';
 import { FieldDetails } from './FieldDetails';
@@ -12,7 +12,8 @@ import { FieldDetails } from './FieldDetails';
  */
 export function FieldTemplateEditor({ value, onChange }: { value: FieldDef[]; onChange: (fields: FieldDef[]) => void }) {
   const { t } = useTranslation();
-  const [dragging, setDragging] = useState<number | null>(null);
+  // The dragged row in a ref: drag events come faster than React re-renders the rows' handlers.
+  const dragging = useRef<number | null>(null);
   const [over, setOver] = useState<number | null>(null);
   const update = (index: number, patch: Partial<FieldDef>) =>
     onChange(value.map((f, i) => (i === index ? { ...f, ...patch } : f)));
@@ -51,17 +52,17 @@ export function FieldTemplateEditor({ value, onChange }: { value: FieldDef[]; on
         onRow={(f) => ({
           // Only the handle starts a drag (inputs keep their text selection); any row is a drop target.
           onDragOver: (e) => {
-            if (dragging === null) return;
+            if (dragging.current === null) return;
             e.preventDefault();
             setOver(f.index);
           },
           onDrop: (e) => {
             e.preventDefault();
-            if (dragging !== null) moveTo(dragging, f.index);
-            setDragging(null);
+            if (dragging.current !== null) moveTo(dragging.current, f.index);
+            dragging.current = null;
             setOver(null);
           },
-          style: over === f.index && dragging !== null && dragging !== f.index ? { outline: '2px dashed #1677ff' } : undefined,
+          style: over === f.index ? { outline: '2px dashed #1677ff' } : undefined,
         })}
         columns={[
           {
@@ -77,10 +78,10 @@ export function FieldTemplateEditor({ value, onChange }: { value: FieldDef[]; on
                 onDragStart={(e) => {
                   e.dataTransfer.effectAllowed = 'move';
                   e.dataTransfer.setData('text/plain', f.key);
-                  setDragging(f.index);
+                  dragging.current = f.index;
                 }}
                 onDragEnd={() => {
-                  setDragging(null);
+                  dragging.current = null;
                   setOver(null);
                 }}
                 data-testid={`drag-${f.key}`}

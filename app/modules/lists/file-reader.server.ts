@@ -168,14 +168,15 @@ export async function listSheets(path: string): Promise<{ name: string; rows: nu
 /**
  * Data rows of a file (the header excluded), for the progress bar. CSV: line breaks counted on the
  * raw bytes (no parsing; a quoted line break counts once too many, so progress may stop short of
- * 100 % until the job finishes). XLSX: the chosen sheet's non-empty rows.
+ * 100 % until the job finishes). XLSX: the chosen sheet's non-empty rows, streamed.
  */
 export async function countDataRows(path: string, options: ReadOptions = {}): Promise<number> {
   const format = options.format ?? detectFormat(path);
   if (format === 'xlsx') {
-    const sheets = await listSheets(path);
-    const wanted = options.sheet ?? 1;
-    return (typeof wanted === 'number' ? sheets[wanted - 1] : sheets.find((s) => s.name === wanted))?.rows ?? 0;
+    // Streamed like the import itself, so a large workbook never sits in the worker's memory.
+    let rows = 0;
+    for await (const _ of readXlsx(path, options)) rows++;
+    return Math.max(0, rows - 1);
   }
   let lines = 0;
   let last = 0x0a;
