@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../app/db/prisma.server';
 import { createApiKey, revokeApiKey } from '../app/modules/lists/api-keys.server';
 import { isDoNotCall } from '../app/modules/lists/dnc.server';
+import { openApiDocument } from '../app/modules/lists/openapi';
 import { createProject } from '../app/modules/projects/projects.server';
 import { action as pushContacts } from '../app/routes/api.v1.projects.$projectId.contacts';
 import { action as pushDnc } from '../app/routes/api.v1.projects.$projectId.dnc';
@@ -176,6 +177,14 @@ describe('do-not-call by phone token through the API', () => {
     const entries = await prisma.dncEntry.findMany({ where: { scope: projectId, phoneMasked: { startsWith: 'token' } } });
     expect(entries.map((e) => e.phoneMasked).sort()).toEqual(['token …0001', 'token …0002', 'token …0002']);
     expect(JSON.stringify(entries.map((e) => [e.phoneHash, e.phoneMasked, e.note]))).not.toContain('tok_only_0001');
+  });
+
+  it('the OpenAPI document describes tokens in the do-not-call body', () => {
+    const body = openApiDocument().paths['/projects/{projectId}/dnc'].post.requestBody.content['application/json'].schema as {
+      properties: Record<string, { items?: { required?: string[] } }>;
+    };
+    expect(Object.keys(body.properties)).toEqual(['phones', 'tokens', 'note']);
+    expect(body.properties.tokens?.items?.required).toEqual(['phoneToken']);
   });
 
   it('refuses a body with neither numbers nor tokens', async () => {

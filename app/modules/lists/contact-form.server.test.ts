@@ -4,6 +4,7 @@ import { createProject } from '../projects/projects.server';
 import { contactFormData, saveContact } from './contact-form.server';
 import { customField, FIXED_FIELDS } from './field-template';
 import { revealPhone } from './phone-vault.server';
+import { saveTagRule } from './tag-rules.server';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 3).toString('base64');
 const actor = { name: 'supervisor' };
@@ -79,5 +80,23 @@ describe('contact form', () => {
       ok: false,
       errors: [{ field: 'phone', code: 'value.phoneTaken' }],
     });
+  });
+});
+
+describe('contact form and tag rules', () => {
+  it('a saved edit re-runs the tag rules, so the contact gets or loses rule tags', async () => {
+    await saveTagRule(actor, projectId, {
+      tag: '大额',
+      condition: { combinator: 'and', rules: [{ field: 'premium', operator: '>=', value: 1000 }] },
+      enabled: true,
+    });
+    const { id } = (await saveContact(actor, projectId, { values: { name: '何四', phone: '13800004444', premium: 10 } })) as {
+      id: string;
+    };
+    expect((await load(id)).tags).toEqual([]);
+    await saveContact(actor, projectId, { id, values: { name: '何四', premium: 5000 } });
+    expect((await load(id)).tags).toEqual(['大额']);
+    await saveContact(actor, projectId, { id, values: { name: '何四', premium: 20 } });
+    expect((await load(id)).tags).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { type Cell, isBlank } from './field-values';
 import { sealValues } from './imports.server';
 import { normalizePhone } from './phone';
 import { sealPhone } from './phone-vault.server';
+import { applyProjectTagRules } from './tag-rules.server';
 
 // Adding and editing one contact through the project's template form. The server is the one
 // judge: `validateRecord`, as for imports and the API. Phone numbers and sensitive values never go
@@ -126,6 +127,8 @@ export async function saveContact(
   );
   if (existing) {
     await prisma.contact.update({ where: { id: existing.id }, data });
+    // Rule tags follow the new values, as after an import.
+    await applyProjectTagRules(projectId);
     await audit(actor, 'contact.update', String(existing.id), { projectId, fields: changed.map((f) => f.key) });
     return { ok: true, id: String(existing.id) };
   }
@@ -140,6 +143,7 @@ export async function saveContact(
       tagSources: {},
     },
   });
+  await applyProjectTagRules(projectId);
   await audit(actor, 'contact.create', String(created.id), { projectId, fields: changed.map((f) => f.key) });
   return { ok: true, id: String(created.id) };
 }
