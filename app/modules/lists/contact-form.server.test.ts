@@ -64,6 +64,10 @@ describe('contact form', () => {
     expect(after).toMatchObject({ name: '林二', phoneHash: before.phoneHash, fields: { premium: '5.00', city: '上海' } });
     const entry = await prisma.auditLog.findFirstOrThrow({ where: { action: 'contact.update' }, orderBy: { id: 'desc' } });
     expect(entry.details).toMatchObject({ fields: ['city', 'premium'] });
+    // Saving again unchanged records no changed field (5 and "5.00" are the same premium).
+    await saveContact(actor, projectId, { id, values: { name: '林二', premium: 5, city: '上海' } });
+    const again = await prisma.auditLog.findFirstOrThrow({ where: { action: 'contact.update' }, orderBy: { id: 'desc' } });
+    expect(again.details).toMatchObject({ fields: [] });
   });
 
   it('the edit form never carries a phone number or a sensitive value, only their masked forms', async () => {

@@ -56,6 +56,12 @@ export function contactFormData(fields: FieldDef[], contact: StoredContact) {
   return { data, kept };
 }
 
+function sameValue(f: FieldDef, a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  // Money is stored as "5.00" and edited as 5.
+  return f.type === 'number' || f.type === 'money' ? Number(a) === Number(b) : String(a) === String(b);
+}
+
 /** Creates (no id) or updates a contact from the form; field errors and nothing saved when a value is wrong. */
 export async function saveContact(
   actor: AuditActor,
@@ -123,7 +129,7 @@ export async function saveContact(
   // Which fields changed, never their values: the audit log is read by more people than contacts are.
   const previous = existing ? { ...contactFormData(project.fields, existing).data } : {};
   const changed = project.fields.filter(
-    (f) => !keep.has(f.key) && (isSecret(f) ? values[f.key] !== undefined : String(values[f.key]) !== String(previous[f.key])),
+    (f) => !keep.has(f.key) && (isSecret(f) ? values[f.key] !== undefined : !sameValue(f, values[f.key], previous[f.key])),
   );
   if (existing) {
     await prisma.contact.update({ where: { id: existing.id }, data });
