@@ -144,7 +144,7 @@ export default function DncPage() {
                   return false;
                 }}
               >
-                <Button>{t('lists.dnc.upload')}</Button>
+                <Button>{kind === 'numbers' ? t('lists.dnc.upload') : t('lists.dnc.uploadTokens')}</Button>
               </Upload>
             </Space>
             {result ? (

@@ -48,7 +48,9 @@ export function FieldTemplateEditor({ value, onChange }: { value: FieldDef[]; on
         rowKey="index"
         dataSource={value.map((f, index) => ({ ...f, index }))}
         data-testid="field-template"
-        expandable={{ expandedRowRender: (f) => <FieldDetails field={f} onChange={(patch) => update(f.index, patch)} /> }}
+        expandable={{
+          expandedRowRender: (f) => <FieldDetails key={f.key} field={f} onChange={(patch) => update(f.index, patch)} />,
+        }}
         onRow={(f) => ({
           // Only the handle starts a drag (inputs keep their text selection); any row is a drop target.
           onDragOver: (e) => {
