@@ -194,3 +194,31 @@ test('the sales project lists its products with eligibility and ranking rules', 
   await expect(page.getByRole('cell', { name: '置换贷款' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'budget / 10' })).toBeVisible();
 });
+
+test('a contact pushed with only a phone token is put on the do-not-call list by its token', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: '幸福里 · 二手房营销' }).click();
+  await page.getByRole('tab', { name: 'API keys' }).click();
+  await page.getByPlaceholder('Key name').fill(`token push ${Date.now()}`);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-key').textContent())?.trim() ?? '';
+  const projectId = page.url().split('/projects/')[1]!.split('/')[0]!;
+  const token = `tok_e2e_${Date.now()}`;
+  const pushed = await page.request.post(`/api/v1/projects/${projectId}/contacts`, {
+    headers: { authorization: `Bearer ${key}` },
+    data: { contacts: [{ name: '令牌客户', phoneToken: token }] },
+  });
+  expect(await pushed.json()).toMatchObject({ accepted: 1 });
+
+  await page.goto('/lists/dnc');
+  await choose(page, page.locator('.ant-select').filter({ hasText: 'All projects (global)' }), '幸福里 · 二手房营销');
+  await page.getByTestId('dnc-kind').getByText('By phone token').click();
+  await page.getByTestId('dnc-numbers').fill(token);
+  await page.getByTestId('dnc-add').click();
+  await expect(page.getByTestId('dnc-result')).toContainText('Added 1, already listed 0, contacts marked 1.');
+  await expect(page.getByText(`token …${token.slice(-4)}`).first()).toBeVisible();
+
+  await page.goto(`/projects/${projectId}/contacts?search=${encodeURIComponent('令牌客户')}`);
+  await expect(page.getByTestId('contacts').locator('tbody tr').first()).toContainText('Do not call');
+});

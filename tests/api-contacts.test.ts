@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../app/db/prisma.server';
 import { createApiKey, revokeApiKey } from '../app/modules/lists/api-keys.server';
+import { isDoNotCall } from '../app/modules/lists/dnc.server';
+import { openApiDocument } from '../app/modules/lists/openapi';
 import { createProject } from '../app/modules/projects/projects.server';
 import { action as pushContacts } from '../app/routes/api.v1.projects.$projectId.contacts';
 import { action as pushDnc } from '../app/routes/api.v1.projects.$projectId.dnc';
@@ -136,5 +138,57 @@ describe('tokenised numbers and consent through the API', () => {
     });
     expect(stored.phoneToken).toMatch(/^v1:/);
     expect(stored.consentEvidence).toMatchObject({ status: 'granted', source: expect.stringMatching(/^api:/) });
+  });
+});
+
+async function dnc(body: unknown) {
+  const request = new Request(`http://localhost/api/v1/projects/${projectId}/dnc`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  const response = (await pushDnc({ request, params: { projectId }, context: {} })) as Response;
+  return { status: response.status, body: await response.json() };
+}
+
+describe('do-not-call by phone token through the API', () => {
+  it('blocks tokenised contacts by their token (and system hash), and the dialer gate sees them', async () => {
+    await push({
+      contacts: [
+        { externalId: 'K-1', name: '只有令牌', phoneToken: 'tok_only_0001' },
+        { externalId: 'K-2', name: '令牌加哈希', phoneToken: 'tok_hashed_0002', phoneHash: 'sys-hash-k2' },
+        { externalId: 'K-3', name: '不拦截', phoneToken: 'tok_free_0003' },
+      ],
+    });
+    const contact = (externalId: string) => prisma.contact.findFirstOrThrow({ where: { projectId, externalId } });
+    expect((await contact('K-1')).dnc).toBe(false);
+
+    const result = await dnc({
+      tokens: [{ phoneToken: 'tok_only_0001' }, { phoneToken: 'tok_hashed_0002', phoneHash: 'sys-hash-k2' }],
+    });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ contactsMarked: 2, invalid: [] });
+    expect((await contact('K-1')).dnc).toBe(true);
+    expect((await contact('K-2')).dnc).toBe(true);
+    expect((await contact('K-3')).dnc).toBe(false);
+    expect(await isDoNotCall(projectId, (await contact('K-2')).phoneHash)).toBe(true);
+    expect(await isDoNotCall(projectId, (await contact('K-3')).phoneHash)).toBe(false);
+    // Entries show the token's tail only, never the token.
+    const entries = await prisma.dncEntry.findMany({ where: { scope: projectId, phoneMasked: { startsWith: 'token' } } });
+    expect(entries.map((e) => e.phoneMasked).sort()).toEqual(['token …0001', 'token …0002', 'token …0002']);
+    expect(JSON.stringify(entries.map((e) => [e.phoneHash, e.phoneMasked, e.note]))).not.toContain('tok_only_0001');
+  });
+
+  it('the OpenAPI document describes tokens in the do-not-call body', () => {
+    const body = openApiDocument().paths['/projects/{projectId}/dnc'].post.requestBody.content['application/json'].schema as {
+      properties: Record<string, { items?: { required?: string[] } }>;
+    };
+    expect(Object.keys(body.properties)).toEqual(['phones', 'tokens', 'note']);
+    expect(body.properties.tokens?.items?.required).toEqual(['phoneToken']);
+  });
+
+  it('refuses a body with neither numbers nor tokens', async () => {
+    expect((await dnc({ tokens: [] })).status).toBe(400);
+    expect((await dnc({ tokens: [{ phoneHash: 'x' }] })).status).toBe(400);
   });
 });

@@ -1,5 +1,5 @@
 import { useFetcher, useLoaderData } from '@remix-run/react';
-import { Alert, Button, Card, Input, Popconfirm, Select, Space, Table, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Input, Popconfirm, Segmented, Select, Space, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -27,7 +27,11 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({
     intent: z.literal('add'),
     scope: z.string().max(40),
-    numbers: z.array(z.string().max(40)).min(1).max(100_000),
+    numbers: z.array(z.string().max(40)).max(100_000),
+    tokens: z
+      .array(z.object({ token: z.string().trim().min(1).max(200), systemHash: z.string().trim().min(1).max(200).optional() }))
+      .max(100_000)
+      .default([]),
     source: z.enum(['manual', 'file']),
     note: z.string().max(200).optional(),
   }),
@@ -42,8 +46,9 @@ export const action = withPermission('dnc.manage', async ({ request, user }) => 
     await removeFromDnc(actor, BigInt(parsed.data.id));
     return { ok: true as const, result: null };
   }
-  const { scope, numbers, source, note } = parsed.data;
-  return { ok: true as const, result: await addToDnc(actor, scope, numbers, source, note) };
+  const { scope, numbers, tokens, source, note } = parsed.data;
+  if (numbers.length + tokens.length === 0) return { ok: false as const, error: 'request.invalid' };
+  return { ok: true as const, result: await addToDnc(actor, scope, numbers, source, note, tokens) };
 });
 
 /** First cell of each line: a pasted list, or a CSV whose first column holds the numbers. */
@@ -60,6 +65,15 @@ function numbersIn(text: string): string[] {
     .filter((n) => /\d{5,}/.test(n));
 }
 
+/** One token a line, optionally followed by the business system's hash of the number: `token[,hash]`. */
+function tokensIn(text: string): { token: string; systemHash?: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.split(/[,\t;]/).map((cell) => cell.replace(/"/g, '').trim()))
+    .filter(([token]) => Boolean(token))
+    .map(([token, systemHash]) => ({ token: token!, ...(systemHash ? { systemHash } : {}) }));
+}
+
 export default function DncPage() {
   const { rows, total, page, projects, canManage } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
@@ -67,9 +81,16 @@ export default function DncPage() {
   const { pagination } = useUrlFilters();
   const [text, setText] = useState('');
   const [scope, setScope] = useState('global');
+  // Tokenised contacts have no number here: they are blocked by the token their system sent.
+  const [kind, setKind] = useState<'numbers' | 'tokens'>('numbers');
   const scopeName = (s: string) => (s === 'global' ? t('lists.dnc.global') : (projects.find((p) => p.id === s)?.name ?? s));
-  const add = (numbers: string[], source: 'manual' | 'file') =>
-    fetcher.submit({ intent: 'add', scope, numbers, source }, { method: 'post', encType: 'application/json' });
+  const add = (content: string, source: 'manual' | 'file') =>
+    fetcher.submit(
+      kind === 'numbers'
+        ? { intent: 'add', scope, numbers: numbersIn(content), source }
+        : { intent: 'add', scope, numbers: [], tokens: tokensIn(content), source },
+      { method: 'post', encType: 'application/json' },
+    );
   const result = fetcher.data?.ok ? fetcher.data.result : null;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -86,11 +107,20 @@ export default function DncPage() {
                 ...projects.map((p) => ({ value: p.id, label: p.name })),
               ]}
             />
+            <Segmented
+              value={kind}
+              onChange={(v) => setKind(v as 'numbers' | 'tokens')}
+              options={[
+                { value: 'numbers', label: t('lists.dnc.byNumber') },
+                { value: 'tokens', label: t('lists.dnc.byToken') },
+              ]}
+              data-testid="dnc-kind"
+            />
             <Input.TextArea
               rows={4}
               value={text}
               onChange={(e) => setText(e.target.value)}
-              placeholder={t('lists.dnc.paste')}
+              placeholder={kind === 'numbers' ? t('lists.dnc.paste') : t('lists.dnc.pasteTokens')}
               data-testid="dnc-numbers"
             />
             <Space>
@@ -99,7 +129,7 @@ export default function DncPage() {
                 disabled={!text.trim()}
                 loading={fetcher.state !== 'idle'}
                 onClick={() => {
-                  add(numbersIn(text), 'manual');
+                  add(text, 'manual');
                   setText('');
                 }}
                 data-testid="dnc-add"
@@ -110,11 +140,11 @@ export default function DncPage() {
                 accept=".csv,.txt"
                 showUploadList={false}
                 beforeUpload={async (file) => {
-                  add(numbersIn(await file.text()), 'file');
+                  add(await file.text(), 'file');
                   return false;
                 }}
               >
-                <Button>{t('lists.dnc.upload')}</Button>
+                <Button>{kind === 'numbers' ? t('lists.dnc.upload') : t('lists.dnc.uploadTokens')}</Button>
               </Upload>
             </Space>
             {result ? (

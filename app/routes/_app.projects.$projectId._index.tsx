@@ -2,18 +2,25 @@ import { useFetcher, useLoaderData } from '@remix-run/react';
 import { Alert, App, Button, Card, Checkbox, Col, Form, Input, InputNumber, Row, Select, Space, Switch, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { FieldPresets } from '../components/projects/FieldPresets';
 import { FieldTemplateEditor } from '../components/projects/FieldTemplateEditor';
+import { TemplatePreview } from '../components/projects/TemplatePreview';
 import { withPermission } from '../modules/auth/guard.server';
+import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
+import { deletePreset, listPresets, PresetNameTaken, PresetSaveSchema, savePreset } from '../modules/lists/field-presets.server';
 import type { FieldDef } from '../modules/lists/field-template';
 import { WEEKDAYS } from '../modules/projects/calling-hours';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 import { PROJECT_TYPES, ProjectUpdateSchema } from '../modules/projects/project-schema';
 import { updateProject } from '../modules/projects/projects.server';
 
-export const loader = withPermission('projects.view', async ({ params }) => {
+export const loader = withPermission('projects.view', async ({ params, user }) => {
   const p = await projectOrNotFound(params.projectId);
   return {
+    presets: await listPresets(),
+    canManage: can(user.role, 'projects.manage'),
     project: {
       id: p.id,
       name: p.name,
@@ -27,13 +34,37 @@ export const loader = withPermission('projects.view', async ({ params }) => {
   };
 });
 
+const PresetIntent = z.discriminatedUnion('intent', [
+  PresetSaveSchema.extend({ intent: z.literal('savePreset') }),
+  z.object({ intent: z.literal('deletePreset'), id: z.string().uuid() }),
+]);
+
 export const action = withPermission('projects.manage', async ({ request, params, user }) => {
   const project = await projectOrNotFound(params.projectId);
-  const parsed = ProjectUpdateSchema.safeParse(await request.json().catch(() => null));
+  const body = await request.json().catch(() => null);
+  const actor = { id: user.id, name: user.login, ip: clientIp(request) };
+  // Presets are managed from the template editor, with the same permission as the project itself.
+  if (body && typeof body === 'object' && 'intent' in body) {
+    const intent = PresetIntent.safeParse(body);
+    if (!intent.success) {
+      return { ok: false as const, errors: intent.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+    }
+    if (intent.data.intent === 'deletePreset') await deletePreset(actor, intent.data.id);
+    else {
+      try {
+        await savePreset(actor, intent.data);
+      } catch (error) {
+        if (!(error instanceof PresetNameTaken)) throw error;
+        return { ok: false as const, errors: [{ path: 'name', message: 'presets.nameTaken' }] };
+      }
+    }
+    return { ok: true as const, version: null };
+  }
+  const parsed = ProjectUpdateSchema.safeParse(body);
   if (!parsed.success) {
     return { ok: false as const, errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
   }
-  const saved = await updateProject({ id: user.id, name: user.login, ip: clientIp(request) }, project.id, parsed.data);
+  const saved = await updateProject(actor, project.id, parsed.data);
   return { ok: true as const, version: saved.rulesVersion };
 });
 
@@ -83,7 +114,7 @@ function toForm(p: Project): FormValues {
 }
 
 export default function ProjectSettings() {
-  const { project } = useLoaderData<typeof loader>();
+  const { project, presets, canManage } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { message } = App.useApp();
   const fetcher = useFetcher<typeof action>();
@@ -93,7 +124,7 @@ export default function ProjectSettings() {
   const preset = Form.useWatch('preset', form);
 
   useEffect(() => {
-    if (fetcher.state === 'idle' && fetcher.data?.ok)
+    if (fetcher.state === 'idle' && fetcher.data?.ok && fetcher.data.version !== null)
       void message.success(t('lists.rules.saved', { version: fetcher.data.version }));
   }, [fetcher.state, fetcher.data, message, t]);
 
@@ -251,8 +282,19 @@ export default function ProjectSettings() {
           </Card>
         </Col>
       </Row>
-      <Card title={t('lists.rules.fields')} style={{ marginTop: 16 }}>
-        <FieldTemplateEditor value={fields} onChange={setFields} />
+      <Card
+        title={t('lists.rules.fields')}
+        style={{ marginTop: 16 }}
+        extra={<FieldPresets presets={presets} fields={fields} canManage={canManage} onApply={setFields} />}
+      >
+        <Row gutter={16}>
+          <Col xs={24} xxl={15}>
+            <FieldTemplateEditor value={fields} onChange={setFields} />
+          </Col>
+          <Col xs={24} xxl={9}>
+            <TemplatePreview fields={fields} />
+          </Col>
+        </Row>
       </Card>
       {errors.length ? (
         <Alert

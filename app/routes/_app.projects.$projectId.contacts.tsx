@@ -1,9 +1,11 @@
-import { useFetcher, useLoaderData } from '@remix-run/react';
-import { App, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useFetcher, useLoaderData, useRevalidator } from '@remix-run/react';
+import { App, Button, Card, Drawer, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { type ContactDetailView, ContactDrawer } from '../components/projects/ContactDrawer';
+import { ContactForm } from '../components/projects/ContactForm';
 import { ConditionBuilder, EMPTY_CONDITION, RuleErrors } from '../components/rules';
 import { useUrlFilters } from '../components/useUrlFilters';
 import { withPermission } from '../modules/auth/guard.server';
@@ -50,6 +52,8 @@ export const loader = withPermission('lists.view', async ({ request, params, use
     projectId: project.id,
     canUnmask: can(user.role, 'contacts.unmask'),
     canExport: can(user.role, 'lists.export'),
+    // The template (no values) for the add and edit forms, for those who may change contacts.
+    fields: can(user.role, 'lists.import') ? project.fields : null,
   };
 });
 
@@ -80,8 +84,10 @@ export const action = withPermission('lists.import', async ({ request, params, u
 type Row = Awaited<ReturnType<typeof listContacts>>['rows'][number];
 
 export default function ContactsPage() {
-  const { rows, total, tags, tagColorMap, scope, condition, conditionErrors, page, projectId, canUnmask, canExport } =
+  const { rows, total, tags, tagColorMap, scope, condition, conditionErrors, page, projectId, canUnmask, canExport, fields } =
     useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState<Condition>(condition ?? EMPTY_CONDITION);
   const [advanced, setAdvanced] = useState(Boolean(condition));
   const [selected, setSelected] = useState<string[]>([]);
@@ -142,7 +148,25 @@ export default function ContactsPage() {
             </a>
           </Space>
         ) : null}
+        {fields ? (
+          <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="add-contact">
+            {t('lists.contacts.add')}
+          </Button>
+        ) : null}
       </Space>
+      {fields ? (
+        <Drawer open={adding} onClose={() => setAdding(false)} size="large" title={t('lists.contacts.add')} destroyOnHidden>
+          <ContactForm
+            projectId={projectId}
+            fields={fields}
+            onSaved={() => {
+              setAdding(false);
+              void message.success(t('lists.contacts.saved'));
+              revalidator.revalidate();
+            }}
+          />
+        </Drawer>
+      ) : null}
       <Button type="link" onClick={() => setAdvanced(!advanced)} data-testid="advanced-filter">
         {t('lists.contacts.advanced')}
       </Button>
@@ -199,7 +223,23 @@ export default function ContactsPage() {
           ) : null}
         </Space>
       ) : null}
-      <ContactDrawer contact={detail} onClose={() => setDetail(null)} />
+      <ContactDrawer
+        contact={detail}
+        onClose={() => setDetail(null)}
+        edit={
+          fields
+            ? {
+                projectId,
+                fields,
+                onSaved: (id) => {
+                  void message.success(t('lists.contacts.saved'));
+                  void openDetail(id);
+                  revalidator.revalidate();
+                },
+              }
+            : undefined
+        }
+      />
       <Table<Row>
         rowKey="id"
         size="small"

@@ -8,6 +8,7 @@ import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
 import { listEnrichmentRuns, setProjectCrm, startEnrichment } from '../modules/lists/enrichment.server';
+import { DELIMITERS, ENCODINGS, importPercent } from '../modules/lists/file-settings';
 import { ImportError, listImports, startImport, uploadPath } from '../modules/lists/imports.server';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 import { enabledInstallations } from '../plugins/installations.server';
@@ -84,6 +85,8 @@ export const action = withPermission('lists.import', async ({ request, params, u
 
 type ImportRow = Awaited<ReturnType<typeof listImports>>[number];
 
+const DELIMITER_NAMES: Record<(typeof DELIMITERS)[number], string> = { ',': 'comma', '\t': 'tab', ';': 'semicolon', '|': 'pipe' };
+
 export default function ImportPage() {
   const { imports, enrichment } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
@@ -92,6 +95,24 @@ export default function ImportPage() {
   const revalidator = useRevalidator();
   const [uploading, setUploading] = useState(false);
   const [uploaded, setUploaded] = useState<UploadResult | null>(null);
+  // Another sheet, encoding or delimiter: the server reads the uploaded file again that way.
+  const reread = async (
+    current: Extract<UploadResult, { ok: true }>,
+    change: { sheet?: string; encoding?: string; delimiter?: string },
+  ) => {
+    const { preview: p } = current;
+    const options = {
+      ...(p.sheet ? { sheet: p.sheet } : {}),
+      ...(p.encoding ? { encoding: p.encoding } : {}),
+      ...(p.delimiter ? { delimiter: p.delimiter } : {}),
+      ...change,
+    };
+    setUploading(true);
+    const query = new URLSearchParams({ token: current.token, fileName: current.fileName, ...options });
+    const response = await fetch(`upload?${query}`, { method: 'POST' });
+    setUploaded(await response.json());
+    setUploading(false);
+  };
   const preview = uploaded?.ok ? uploaded : null;
   const [mapping, setMapping] = useState<Record<string, string>>({});
 
@@ -147,10 +168,49 @@ export default function ImportPage() {
       </Card>
       {preview ? (
         <Card title={`${t('lists.import.mapping')} · ${preview.fileName}`}>
-          <Typography.Paragraph type="secondary">
-            {preview.preview.encoding ? `${t('lists.import.encoding')}: ${preview.preview.encoding} · ` : ''}
-            {preview.preview.delimiter ? `${t('lists.import.delimiter')}: ${JSON.stringify(preview.preview.delimiter)}` : ''}
-          </Typography.Paragraph>
+          <Space wrap style={{ marginBottom: 12 }}>
+            {preview.preview.format === 'xlsx' ? (
+              <Space>
+                <Typography.Text>{t('lists.import.sheet')}</Typography.Text>
+                <Select
+                  style={{ width: 220 }}
+                  value={preview.preview.sheet ?? '1'}
+                  disabled={uploading}
+                  onChange={(sheet) => reread(preview, { sheet })}
+                  options={preview.preview.sheets.map((s, i) => ({
+                    value: String(i + 1),
+                    label: `${s.name} (${t('lists.import.sheetRows', { count: s.rows })})`,
+                  }))}
+                  data-testid="import-sheet"
+                />
+              </Space>
+            ) : (
+              <>
+                <Space>
+                  <Typography.Text>{t('lists.import.encoding')}</Typography.Text>
+                  <Select
+                    style={{ width: 160 }}
+                    value={preview.preview.encoding ?? undefined}
+                    disabled={uploading}
+                    onChange={(encoding) => reread(preview, { encoding })}
+                    options={ENCODINGS.map((e) => ({ value: e, label: t(`lists.import.encodings.${e}`) }))}
+                    data-testid="import-encoding"
+                  />
+                </Space>
+                <Space>
+                  <Typography.Text>{t('lists.import.delimiter')}</Typography.Text>
+                  <Select
+                    style={{ width: 140 }}
+                    value={preview.preview.delimiter ?? undefined}
+                    disabled={uploading}
+                    onChange={(delimiter) => reread(preview, { delimiter })}
+                    options={DELIMITERS.map((d) => ({ value: d, label: t(`lists.import.delimiters.${DELIMITER_NAMES[d]}`) }))}
+                    data-testid="import-delimiter"
+                  />
+                </Space>
+              </>
+            )}
+          </Space>
           <Table
             size="small"
             pagination={false}
@@ -211,6 +271,7 @@ export default function ImportPage() {
                   mapping,
                   ...(preview.preview.encoding ? { encoding: preview.preview.encoding } : {}),
                   ...(preview.preview.delimiter ? { delimiter: preview.preview.delimiter } : {}),
+                  ...(preview.preview.sheet ? { sheet: preview.preview.sheet } : {}),
                 },
                 { method: 'post', encType: 'application/json' },
               )
@@ -239,7 +300,7 @@ export default function ImportPage() {
                   <Progress
                     style={{ width: 140 }}
                     size="small"
-                    percent={row.status === 'done' ? 100 : row.status === 'queued' ? 0 : 50}
+                    percent={importPercent(row)}
                     status={row.status === 'running' ? 'active' : undefined}
                   />
                 </Space>

@@ -1,5 +1,9 @@
-import { Descriptions, Drawer, Space, Tag, Typography } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
+import { Button, Descriptions, Drawer, Space, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { FieldDef } from '../../modules/lists/field-template';
+import { ContactForm } from './ContactForm';
 
 export interface ContactDetailView {
   id: string;
@@ -14,17 +18,65 @@ export interface ContactDetailView {
   attempts: number;
   lastOutcome: string | null;
   createdAt: string;
+  /** The edit form's starting values; phones and sensitive values only masked. */
+  form: { data: Record<string, unknown>; kept: Record<string, string> };
 }
 
 const SOURCE_COLORS: Record<string, string> = { file: 'default', rule: 'blue', crm: 'purple', manual: 'gold' };
 
-/** A contact at a glance: what the template holds (sensitive values masked), tags with where they came from. */
-export function ContactDrawer({ contact, onClose }: { contact: ContactDetailView | null; onClose: () => void }) {
+/**
+ * A contact at a glance: what the template holds (sensitive values masked), tags with where they
+ * came from; for those who may edit contacts, the template's form to change it.
+ */
+export function ContactDrawer({
+  contact,
+  onClose,
+  edit,
+}: {
+  contact: ContactDetailView | null;
+  onClose: () => void;
+  edit?: { projectId: string; fields: FieldDef[]; onSaved: (id: string) => void };
+}) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en';
+  const [editing, setEditing] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another contact opens in view mode
+  useEffect(() => setEditing(false), [contact?.id]);
   return (
-    <Drawer open={contact !== null} onClose={onClose} size="large" title={contact?.name} data-testid="contact-drawer">
-      {contact ? (
+    <Drawer
+      open={contact !== null}
+      onClose={onClose}
+      size="large"
+      title={contact?.name}
+      data-testid="contact-drawer"
+      extra={
+        edit && contact ? (
+          editing ? (
+            <Button onClick={() => setEditing(false)} data-testid="cancel-edit">
+              {t('common.cancel')}
+            </Button>
+          ) : (
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-contact">
+              {t('lists.contacts.edit')}
+            </Button>
+          )
+        ) : null
+      }
+    >
+      {contact && edit && editing ? (
+        <ContactForm
+          key={contact.id}
+          projectId={edit.projectId}
+          fields={edit.fields}
+          contactId={contact.id}
+          initial={contact.form.data}
+          kept={contact.form.kept}
+          onSaved={(id) => {
+            setEditing(false);
+            edit.onSaved(id);
+          }}
+        />
+      ) : contact ? (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('lists.contacts.phone')}>

@@ -1,19 +1,30 @@
-import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Input, Select, Space, Table } from 'antd';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FIELD_TYPES, type FieldDef } from '../../modules/lists/field-template';
+import { FieldDetails } from './FieldDetails';
 
-/** Edits a project's field template: fixed fields keep key and type; custom fields are free. */
+/**
+ * Edits a project's field template: fixed fields keep key and type; custom fields are free. Rows
+ * reorder by dragging their handle (native drag and drop) or with the arrow buttons (keyboard);
+ * a row's details (help text, options) open below it.
+ */
 export function FieldTemplateEditor({ value, onChange }: { value: FieldDef[]; onChange: (fields: FieldDef[]) => void }) {
   const { t } = useTranslation();
+  // The dragged row in a ref: drag events come faster than React re-renders the rows' handlers.
+  const dragging = useRef<number | null>(null);
+  const [over, setOver] = useState<number | null>(null);
   const update = (index: number, patch: Partial<FieldDef>) =>
     onChange(value.map((f, i) => (i === index ? { ...f, ...patch } : f)));
-  const move = (index: number, by: number) => {
+  const moveTo = (from: number, to: number) => {
+    if (from === to) return;
     const next = [...value];
-    const [item] = next.splice(index, 1);
-    next.splice(index + by, 0, item!);
+    const [item] = next.splice(from, 1);
+    next.splice(to, 0, item!);
     onChange(next);
   };
+  const move = (index: number, by: number) => moveTo(index, index + by);
   const add = () => {
     const n = value.filter((f) => !f.fixed).length + 1;
     onChange([
@@ -36,7 +47,51 @@ export function FieldTemplateEditor({ value, onChange }: { value: FieldDef[]; on
         pagination={false}
         rowKey="index"
         dataSource={value.map((f, index) => ({ ...f, index }))}
+        data-testid="field-template"
+        expandable={{
+          expandedRowRender: (f) => <FieldDetails key={f.key} field={f} onChange={(patch) => update(f.index, patch)} />,
+        }}
+        onRow={(f) => ({
+          // Only the handle starts a drag (inputs keep their text selection); any row is a drop target.
+          onDragOver: (e) => {
+            if (dragging.current === null) return;
+            e.preventDefault();
+            setOver(f.index);
+          },
+          onDrop: (e) => {
+            e.preventDefault();
+            if (dragging.current !== null) moveTo(dragging.current, f.index);
+            dragging.current = null;
+            setOver(null);
+          },
+          style: over === f.index ? { outline: '2px dashed #1677ff' } : undefined,
+        })}
         columns={[
+          {
+            width: 32,
+            render: (_, f) => (
+              <span
+                draggable
+                role="button"
+                tabIndex={-1}
+                title={t('lists.rules.drag')}
+                aria-label={t('lists.rules.drag')}
+                style={{ cursor: 'grab' }}
+                onDragStart={(e) => {
+                  e.dataTransfer.effectAllowed = 'move';
+                  e.dataTransfer.setData('text/plain', f.key);
+                  dragging.current = f.index;
+                }}
+                onDragEnd={() => {
+                  dragging.current = null;
+                  setOver(null);
+                }}
+                data-testid={`drag-${f.key}`}
+              >
+                <HolderOutlined />
+              </span>
+            ),
+          },
           {
             title: t('lists.rules.fieldKey'),
             render: (_, f) => (

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
+import { contactFormData } from './contact-form.server';
 
 // Bulk actions on selected contacts of one project; each is one statement and one audit entry.
 
@@ -110,5 +111,7 @@ export async function contactDetail(projectId: string, id: bigint) {
     attempts: contact.attempts,
     lastOutcome: contact.lastOutcome,
     createdAt: contact.createdAt.toISOString(),
+    /** The edit form's starting values; numbers and sensitive values only masked. */
+    form: contactFormData(project.fields, contact),
   };
 }

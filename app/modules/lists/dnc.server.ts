@@ -1,7 +1,7 @@
 import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { maskPhone, normalizePhone } from './phone';
-import { phoneHash } from './phone-vault.server';
+import { phoneHash, sealToken } from './phone-vault.server';
 
 // Do-not-call (免打扰): global or per project, matched by phone HMAC. An entry is committed before
 // the caller is told it is done, and matching contacts are marked in the same transaction, so an
@@ -17,12 +17,30 @@ export interface DncResult {
   invalid: { value: string; reason: string }[];
 }
 
+/** A tokenised number as the business system knows it: its token, and its own hash of the number if it has one. */
+export interface DncToken {
+  token: string;
+  systemHash?: string;
+}
+
+/**
+ * The lookup hashes a token entry covers. A tokenised contact is stored under the system's hash
+ * when it came with one, else under an HMAC of the token; an entry given both covers either way.
+ */
+function tokenHashes(t: DncToken): { hash: string; masked: string }[] {
+  const byToken = sealToken(t.token);
+  const out = [{ hash: byToken.hash, masked: byToken.masked }];
+  if (t.systemHash) out.push({ hash: sealToken(t.token, t.systemHash).hash, masked: byToken.masked });
+  return out;
+}
+
 export async function addToDnc(
   actor: AuditActor,
   scope: DncScope,
   values: string[],
   source: DncSource,
   note?: string,
+  tokens: DncToken[] = [],
 ): Promise<DncResult> {
   const invalid: DncResult['invalid'] = [];
   const entries = new Map<string, string>();
@@ -30,6 +48,10 @@ export async function addToDnc(
     const phone = normalizePhone(value);
     if (phone.ok) entries.set(phoneHash(phone.e164), maskPhone(phone.e164));
     else if (value.trim()) invalid.push({ value: value.slice(0, 40), reason: phone.reason });
+  }
+  for (const token of tokens) {
+    if (!token.token.trim()) continue;
+    for (const { hash, masked } of tokenHashes({ ...token, token: token.token.trim() })) entries.set(hash, masked);
   }
   const hashes = [...entries.keys()];
   const result = await prisma.$transaction(async (tx) => {
@@ -50,7 +72,7 @@ export async function addToDnc(
     });
     return { added: created.count, already: hashes.length - created.count, contactsMarked: marked.count };
   });
-  await audit(actor, 'dnc.add', scope, { ...result, source, invalid: invalid.length });
+  await audit(actor, 'dnc.add', scope, { ...result, source, invalid: invalid.length, tokens: tokens.length });
   return { ...result, invalid };
 }
 
@@ -96,7 +118,7 @@ export async function listDnc(query: { page: number; pageSize: number; scope?: s
   };
 }
 
-/** For the dialer's compliance gate: is this number blocked for this project? */
+/** For the dialer's compliance gate: is this number (or token: a contact's stored `phoneHash`) blocked for this project? */
 export async function isDoNotCall(projectId: string, hash: string): Promise<boolean> {
   return (await prisma.dncEntry.count({ where: { phoneHash: hash, scope: { in: ['global', projectId] } } })) > 0;
 }

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  customField,
-  FIXED_FIELDS,
-  type FieldDef,
-  FieldTemplateSchema,
-  suggestMapping,
-  toJsonSchema,
-  validateRecord,
-} from './field-template';
+import { customField, FIXED_FIELDS, type FieldDef, FieldTemplateSchema, suggestMapping, validateRecord } from './field-template';
 import { isValidIdCard, maskIdCard } from './id-card';
 
 const custom = ({ key, type, ...extra }: Partial<FieldDef> & Pick<FieldDef, 'key' | 'type'>): FieldDef =>
@@ -104,14 +96,6 @@ describe('templates', () => {
       '2.key:field.key',
       ':field.phoneRequired',
     ]);
-  });
-
-  it('render as JSON Schema in the viewer language', () => {
-    const { schema, uiSchema } = toJsonSchema(TEMPLATE, 'zh');
-    expect(schema.required).toEqual(['name', 'phone']);
-    expect(schema.properties.level).toEqual({ title: 'level', type: 'string', oneOf: [{ const: 'vip', title: '贵宾' }] });
-    expect(schema.properties.birthDate).toEqual({ title: '出生日期', type: 'string', format: 'date' });
-    expect(uiSchema.phone).toEqual({ 'ui:options': { sensitive: true }, 'ui:inputType': 'tel' });
   });
 
   it('prefer the template own labels to common synonyms', () => {

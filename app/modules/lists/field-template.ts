@@ -4,7 +4,7 @@ import { isValidIdCard } from './id-card';
 import { normalizePhone } from './phone';
 
 // A project's field template: the common fixed fields plus unlimited custom ones. Stored as this
-// JSON; rendered through JSON Schema (react-jsonschema-form) with `toJsonSchema`.
+// JSON; rendered as a form through JSON Schema (react-jsonschema-form) by `template-form.ts`.
 
 export const FIELD_TYPES = ['text', 'number', 'money', 'date', 'enum', 'boolean', 'phone', 'idCard', 'email'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -20,6 +20,8 @@ export const FieldDefSchema = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
   options: z.array(z.object({ value: z.string().min(1).max(60), label: Label })).optional(),
+  /** Shown under the field in contact forms. */
+  help: z.object({ zh: z.string().trim().max(200), en: z.string().trim().max(200) }).optional(),
   /** Masked for agents, like phone numbers. */
   sensitive: z.boolean().default(false),
   visibleToAgents: z.boolean().default(true),
@@ -175,29 +177,6 @@ export function validateRecord(
     else values[field.key] = result.value;
   }
   return { values, errors };
-}
-
-/** JSON Schema + UI schema for react-jsonschema-form, in the viewer's language. */
-export function toJsonSchema(fields: FieldDef[], language: 'zh' | 'en') {
-  const properties: Record<string, Record<string, unknown>> = {};
-  const uiSchema: Record<string, unknown> = { 'ui:order': fields.map((f) => f.key) };
-  for (const f of fields) {
-    const title = f.label[language];
-    const base: Record<string, unknown> = { title };
-    if (f.type === 'number' || f.type === 'money') Object.assign(base, { type: 'number', minimum: f.min, maximum: f.max });
-    else if (f.type === 'boolean') Object.assign(base, { type: 'boolean' });
-    else if (f.type === 'date') Object.assign(base, { type: 'string', format: 'date' });
-    else if (f.type === 'email') Object.assign(base, { type: 'string', format: 'email' });
-    else if (f.type === 'enum')
-      Object.assign(base, { type: 'string', oneOf: f.options?.map((o) => ({ const: o.value, title: o.label[language] })) });
-    else Object.assign(base, { type: 'string', minLength: f.min, maxLength: f.max, pattern: f.pattern });
-    properties[f.key] = Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined));
-    uiSchema[f.key] = {
-      ...(f.sensitive ? { 'ui:options': { sensitive: true } } : {}),
-      ...(f.type === 'phone' ? { 'ui:inputType': 'tel' } : {}),
-    };
-  }
-  return { schema: { type: 'object', required: fields.filter((f) => f.required).map((f) => f.key), properties }, uiSchema };
 }
 
 const SYNONYMS: Record<string, string[]> = {

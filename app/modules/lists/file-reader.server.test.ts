@@ -4,7 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectCsvSettings, readRows, type SourceRow } from './file-reader.server';
+import { countDataRows, detectCsvSettings, readRows, type SourceRow } from './file-reader.server';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waihu-files-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -82,5 +82,15 @@ describe('XLSX', () => {
       { line: 4, cells: ['李四', '139 1234 5678', '1958/7/1', '2000', 'AB'] },
     ]);
     expect((await all(p))[0]?.cells).toEqual(['this sheet explains the file']);
+  });
+});
+
+describe('row count for the progress bar', () => {
+  it('counts the data rows of a CSV, with or without a final line break', async () => {
+    expect(await countDataRows(file('n1.csv', 'a,b\n1,2\n3,4\n'))).toBe(2);
+    expect(await countDataRows(file('n2.csv', 'a,b\r\n1,2\r\n3,4'))).toBe(2);
+    expect(await countDataRows(file('n3.csv', 'a,b\n'))).toBe(0);
+    const big = ['h', ...Array.from({ length: 100_000 }, (_, i) => String(i))].join('\n');
+    expect(await countDataRows(file('n4.csv', big))).toBe(100_000);
   });
 });

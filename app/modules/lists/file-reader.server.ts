@@ -3,13 +3,14 @@ import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Cell } from './field-values';
+import { DELIMITERS, type Encoding } from './file-settings';
+
+export { DELIMITERS, type Encoding };
 
 // Streaming readers for contact files: rows come one at a time, so a million-row file never
 // sits in memory. Every row carries the line (CSV) or row number (XLSX) a person would look up.
 
 export type FileFormat = 'csv' | 'xlsx';
-export type Encoding = 'utf-8' | 'gb18030' | 'utf-16le';
-export const DELIMITERS = [',', '\t', ';', '|'] as const;
 
 export interface SourceRow {
   line: number;
@@ -157,9 +158,33 @@ export function readRows(path: string, options: ReadOptions = {}): AsyncGenerato
   return format === 'xlsx' ? readXlsx(path, options) : readCsv(path, options);
 }
 
-/** Sheet names of an XLSX file, for the "choose a sheet" step. */
-export async function listSheets(path: string): Promise<string[]> {
+/** Sheets of an XLSX file with their data rows (header excluded), for the "choose a sheet" step. */
+export async function listSheets(path: string): Promise<{ name: string; rows: number }[]> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(path);
-  return workbook.worksheets.map((w) => w.name);
+  return workbook.worksheets.map((w) => ({ name: w.name, rows: Math.max(0, w.actualRowCount - 1) }));
+}
+
+/**
+ * Data rows of a file (the header excluded), for the progress bar. CSV: line breaks counted on the
+ * raw bytes (no parsing; a quoted line break counts once too many, so progress may stop short of
+ * 100 % until the job finishes). XLSX: the chosen sheet's non-empty rows, streamed.
+ */
+export async function countDataRows(path: string, options: ReadOptions = {}): Promise<number> {
+  const format = options.format ?? detectFormat(path);
+  if (format === 'xlsx') {
+    // Streamed like the import itself, so a large workbook never sits in the worker's memory.
+    let rows = 0;
+    for await (const _ of readXlsx(path, options)) rows++;
+    return Math.max(0, rows - 1);
+  }
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of fs.createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    if (chunk.length) last = chunk[chunk.length - 1]!;
+  }
+  // A last line without a line break is a line too.
+  if (last !== 0x0a) lines++;
+  return Math.max(0, lines - 1);
 }

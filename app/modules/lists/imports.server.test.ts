@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { createProject } from '../projects/projects.server';
 import { customField, FIXED_FIELDS, type FieldDef } from './field-template';
-import { runImport } from './imports.server';
+import { importPercent } from './file-settings';
+import { previewImport, runImport } from './imports.server';
 import { phoneHash, revealPhone } from './phone-vault.server';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -54,6 +56,7 @@ describe('file import', () => {
     expect(done).toMatchObject({
       status: 'done',
       rowsRead: 6,
+      totalRows: 6,
       accepted: 3,
       rejected: 2,
       duplicates: 1,
@@ -109,12 +112,17 @@ describe('file import', () => {
     const interrupted = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
     expect(interrupted.status).toBe('running');
     expect(interrupted.lastLine).toBeLessThan(12_001);
+    // The bar shows how far it got: rows committed of the rows counted before the first batch.
+    expect(interrupted.totalRows).toBe(12_000);
+    expect(importPercent(interrupted)).toBe(Math.floor((interrupted.rowsRead / 12_000) * 100));
+    expect(importPercent(interrupted)).toBeLessThan(100);
 
     await runImport(job.id);
     const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
     expect(done).toMatchObject({
       status: 'done',
       rowsRead: 12_000,
+      totalRows: 12_000,
       accepted: 12_000,
       rejected: 0,
       duplicates: 0,
@@ -123,4 +131,53 @@ describe('file import', () => {
     const count = await prisma.contact.count({ where: { importId: job.id } });
     expect(count).toBe(12_000);
   }, 120_000);
+});
+
+describe("import preview with the page's overrides", () => {
+  it('reads a GBK file as GBK when detected, and garbled when the user forces UTF-8', async () => {
+    const file = path.join(dir, 'gbk-preview.csv');
+    fs.writeFileSync(file, iconv.encode('姓名;手机号\r\n张三;13800000001\r\n', 'gbk'));
+    const detected = await previewImport(projectId, file);
+    expect(detected).toMatchObject({ encoding: 'gb18030', delimiter: ';', headers: ['姓名', '手机号'] });
+    expect(detected.mapping).toEqual({ 0: 'name', 1: 'phone' });
+    expect(detected.rows[0]?.cells).toEqual(['张三', '13800000001']);
+
+    const forced = await previewImport(projectId, file, { encoding: 'utf-8' });
+    expect(forced.encoding).toBe('utf-8');
+    expect(forced.headers[0]).not.toBe('姓名');
+    expect(forced.headers[0]).toContain('\uFFFD');
+    expect(forced.mapping).toEqual({});
+
+    const byComma = await previewImport(projectId, file, { delimiter: ',' });
+    expect(byComma.headers).toEqual(['姓名;手机号']);
+  });
+
+  it('lists the sheets of an XLSX file with their rows, and reads the chosen one', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('说明').addRow(['请看第二页']);
+    const list = workbook.addWorksheet('名单');
+    list.addRow(['姓名', '手机号']);
+    list.addRow(['孙七', '13800000071']);
+    list.addRow(['周八', '13800000072']);
+    const file = path.join(dir, 'two-sheets.xlsx');
+    await workbook.xlsx.writeFile(file);
+
+    const first = await previewImport(projectId, file);
+    expect(first.sheets).toEqual([
+      { name: '说明', rows: 0 },
+      { name: '名单', rows: 2 },
+    ]);
+    expect(first).toMatchObject({ sheet: '1', headers: ['请看第二页'] });
+    const second = await previewImport(projectId, file, { sheet: '2' });
+    expect(second).toMatchObject({ sheet: '2', headers: ['姓名', '手机号'], mapping: { 0: 'name', 1: 'phone' } });
+
+    // The job reads the chosen sheet and counts its rows for the progress bar.
+    const job = await prisma.contactImport.create({
+      data: { projectId, fileName: 'two-sheets.xlsx', filePath: file, format: 'xlsx', sheet: '2', mapping: second.mapping },
+    });
+    await runImport(job.id);
+    const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
+    expect(done).toMatchObject({ status: 'done', totalRows: 2, rowsRead: 2, accepted: 2 });
+    expect(importPercent(done)).toBe(100);
+  });
 });

@@ -9,7 +9,15 @@ import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
 import type { FieldDef, FieldError, FieldValue } from './field-template';
 import { suggestMapping } from './field-template';
-import { detectCsvSettings, detectFormat, type FileFormat, listSheets, type ReadOptions, readRows } from './file-reader.server';
+import {
+  countDataRows,
+  detectCsvSettings,
+  detectFormat,
+  type FileFormat,
+  listSheets,
+  type ReadOptions,
+  readRows,
+} from './file-reader.server';
 import { maskIdCard } from './id-card';
 import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
 import { normalizePhone } from './phone';
@@ -44,11 +52,15 @@ function readOptions(
     format,
     ...(opts.encoding ? { encoding: opts.encoding as ReadOptions['encoding'] } : {}),
     ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+    // The page sends the sheet's 1-based position (a sheet may well be named "2024").
     ...(opts.sheet ? { sheet: /^\d+$/.test(opts.sheet) ? Number(opts.sheet) : opts.sheet } : {}),
   };
 }
 
-/** The mapping step: headers, detected settings, a suggested mapping and the first rows checked. */
+/**
+ * The mapping step: headers, detected settings, a suggested mapping and the first rows checked.
+ * Given an encoding, delimiter or sheet, reads the file that way instead (the page's overrides).
+ */
 export async function previewImport(
   projectId: string,
   filePath: string,
@@ -80,6 +92,7 @@ export async function previewImport(
     encoding: settings?.encoding ?? null,
     delimiter: settings?.delimiter ?? null,
     sheets: format === 'xlsx' ? await listSheets(filePath) : [],
+    sheet: format === 'xlsx' ? (opts.sheet ?? '1') : null,
     headers,
     rows: rows.map((r) => ({ line: r.line, cells: r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : c)) })),
     mapping: suggested,
@@ -146,14 +159,20 @@ interface PreparedContact {
 const CN_MOBILE = /^\+861[3-9]\d{9}$/;
 const COLUMN_FIELDS = new Set(['name', 'phone', 'secondaryPhone', 'externalId', 'timeZone']);
 
-export function prepare(fields: FieldDef[], contact: ImportedContact, cells: RejectedRow['cells']): PreparedContact {
+/** Template values stored in `Contact.fields` (not the ones with their own column), sensitive ones sealed. */
+export function sealValues(fields: FieldDef[], values: Record<string, FieldValue>): Record<string, unknown> {
   const sensitive = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
   const other: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(contact.values)) {
+  for (const [key, value] of Object.entries(values)) {
     if (COLUMN_FIELDS.has(key)) continue;
     // Sensitive values (an ID card…) are kept encrypted, beside their masked form.
     other[key] = sensitive.has(key) ? { cipher: encryptString(String(value)), masked: maskSensitive(fields, key, value) } : value;
   }
+  return other;
+}
+
+export function prepare(fields: FieldDef[], contact: ImportedContact, cells: RejectedRow['cells']): PreparedContact {
+  const other = sealValues(fields, contact.values);
   const secondary = contact.values.secondaryPhone;
   if (contact.phoneToken) {
     // Tokenised: no number is stored; the CRM plugin resolves the token when the call is placed.
@@ -347,6 +366,11 @@ export async function runImport(importId: string): Promise<void> {
     data: { status: 'running', startedAt: job.startedAt ?? new Date(), error: null },
   });
   const mapping = job.mapping as ColumnMapping;
+  if (job.totalRows === null) {
+    // First pass: count the rows once (bytes for CSV, the sheet for XLSX) so progress has a total.
+    const totalRows = await countDataRows(job.filePath, readOptions(job.format as FileFormat, job));
+    await prisma.contactImport.update({ where: { id: importId }, data: { totalRows } });
+  }
   let header = true;
   let accepted: PreparedContact[] = [];
   let rejected: RejectedRow[] = [];

@@ -42,21 +42,34 @@ export function openApiDocument() {
     paths: {
       '/projects/{projectId}/dnc': {
         post: {
-          summary: 'Record do-not-call numbers for the project (scope dnc.write)',
+          summary: 'Record do-not-call numbers or phone tokens for the project (scope dnc.write)',
           description:
-            'Answered only after the entries are committed. Contacts with these numbers are marked at once and never dialled.',
+            'Answered only after the entries are committed. Contacts with these numbers are marked at once and never dialled. ' +
+            'Contacts you pushed with a `phoneToken` (no number) are blocked by sending the same token, and the same `phoneHash` if you sent one; ' +
+            'a token with its hash is recorded as two entries, so it matches the contact however it was pushed. 1 to 10 000 numbers and tokens in all.',
           parameters: [projectParameter],
           requestBody: jsonBody({
             type: 'object',
-            required: ['phones'],
             properties: {
-              phones: { type: 'array', minItems: 1, maxItems: 10000, items: { type: 'string' } },
+              phones: { type: 'array', maxItems: 10000, items: { type: 'string' } },
+              tokens: {
+                type: 'array',
+                maxItems: 10000,
+                items: {
+                  type: 'object',
+                  required: ['phoneToken'],
+                  properties: {
+                    phoneToken: { type: 'string', maxLength: 200 },
+                    phoneHash: { type: 'string', maxLength: 200, description: "Your system's own hash of the number" },
+                  },
+                },
+              },
               note: { type: 'string', maxLength: 200 },
             },
           }),
           responses: {
             '200': {
-              description: 'Counts, and the numbers that could not be read',
+              description: 'Counts of entries, and the numbers that could not be read',
               content: {
                 'application/json': {
                   schema: {
@@ -74,7 +87,7 @@ export function openApiDocument() {
                 },
               },
             },
-            '400': { description: 'The body is not {"phones": [...]}' },
+            '400': { description: 'Neither phones nor tokens, or more than 10 000' },
             ...keyErrors,
           },
         },
