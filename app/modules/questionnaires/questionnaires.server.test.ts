@@ -164,3 +164,19 @@ describe('online links and statistics', () => {
     expect((await openSurveyLink(token)).status).toBe('expired');
   });
 });
+
+describe('immutability in the database', () => {
+  it('a published version cannot be updated or deleted, and a response cannot change version', async () => {
+    const { version } = await publishedReturnVisit();
+    await expect(prisma.questionnaireVersion.update({ where: { id: version.id }, data: { note: 'changed' } })).rejects.toThrow(
+      /immutable/,
+    );
+    await expect(prisma.questionnaireVersion.delete({ where: { id: version.id } })).rejects.toThrow(/immutable/);
+    const other = await publishedReturnVisit();
+    const responseId = await startResponse({ versionId: version.id, contactId, channel: 'agent' });
+    await expect(
+      prisma.questionnaireResponse.update({ where: { id: responseId }, data: { versionId: other.version.id } }),
+    ).rejects.toThrow(/immutable/);
+    expect((await prisma.questionnaireVersion.findUniqueOrThrow({ where: { id: version.id } })).note).toBe('first');
+  });
+});

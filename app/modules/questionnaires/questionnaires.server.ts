@@ -128,7 +128,7 @@ export async function getQuestionnaire(id: string) {
 /** Saves the draft if nobody saved since `revision`; returns the new revision and the flow's problems. */
 export async function saveDraft(actor: AuditActor, id: string, input: { graph: unknown; revision: number; name?: string }) {
   const parsed = parseFlow(input.graph);
-  if (!parsed.ok) throw new FlowInvalid([{ code: 'danglingEdge', params: { error: parsed.error } }]);
+  if (!parsed.ok) throw new FlowInvalid([{ code: 'malformed', params: { error: parsed.error } }]);
   const q = await prisma.questionnaire.findUnique({ where: { id } });
   if (!q) throw new QuestionnaireNotFound(id);
   const updated = await prisma.questionnaire.updateMany({

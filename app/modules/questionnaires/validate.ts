@@ -7,6 +7,7 @@ import { checkQuestion } from './question';
 // given (or deliberately skipped) on every path that reaches it.
 
 export const PROBLEM_CODES = [
+  'malformed',
   'noStart',
   'multipleStarts',
   'noEnd',
