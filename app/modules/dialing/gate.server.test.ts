@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../../db/prisma.server';
+import { importFromApi } from '../lists/api-import.server';
+import { addToDnc } from '../lists/dnc.server';
+import { customField, FIXED_FIELDS } from '../lists/field-template';
+import { createProject, getProject } from '../projects/projects.server';
+import { finishAttempt, markAnswered, markConnected, startDialing } from './attempts.server';
+import { admit, type DialTask } from './gate.server';
+
+process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 11).toString('base64');
+const actor = { name: 'supervisor' };
+// Wednesday 2026-11-25 10:00 in Shanghai.
+const IN_HOURS = new Date('2026-11-25T02:00:00Z');
+let task: DialTask;
+const ids: Record<string, bigint> = {};
+
+beforeAll(async () => {
+  const fields = [...FIXED_FIELDS, customField('age', 'number')];
+  const project = await createProject(actor, { name: '外呼合规', type: 'returnVisit', description: '', fields });
+  await importFromApi(project.id, 'k', [
+    { name: '甲', phone: '13911113301', age: 70 },
+    { name: '乙', phone: '13911113302', age: 70 },
+    { name: '丙', phone: '13911113303', age: 30 },
+    { name: '丁', phone: '13911113304', age: 70, timeZone: 'America/New_York' },
+    { name: '戊', phone: '13911113305', age: 70 },
+    { name: '己', phone: '13911113306', age: 70 },
+  ]);
+  for (const c of await prisma.contact.findMany({ where: { projectId: project.id } })) ids[c.name] = c.id;
+  const full = await getProject(project.id);
+  task = {
+    id: randomUUID(),
+    projectId: project.id,
+    rulesVersion: full.rulesVersion,
+    rules: full.rules,
+    running: true,
+    selection: { combinator: 'and', rules: [{ field: 'age', operator: '>=', value: 60 }] },
+  };
+});
+
+const refusals = async (name: string) =>
+  (await prisma.dialRefusal.findMany({ where: { contactId: ids[name] }, orderBy: { at: 'asc' } })).map((r) => r.reason);
+
+describe('the compliance gate on the database', () => {
+  it('admits a contact once: a second launch while the first is in flight is refused by the database', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => admit(task, ids.甲 as bigint, 'predictive', IN_HOURS)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'activeAttempt')).toBe(true);
+    expect(await prisma.callAttempt.count({ where: { contactId: ids.甲 } })).toBe(1);
+    expect(await refusals('甲')).toEqual(Array(5).fill('activeAttempt'));
+  });
+
+  it('a dial job delivered twice dials once', async () => {
+    const admitted = await admit(task, ids.乙 as bigint, 'predictive', IN_HOURS);
+    if (!admitted.ok) throw new Error('not admitted');
+    const deliveries = await Promise.all([startDialing(admitted.attemptId, 'd1'), startDialing(admitted.attemptId, 'd2')]);
+    expect(deliveries.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('refuses and records: outside the selection, outside local hours, DNC', async () => {
+    expect(await admit(task, ids.丙 as bigint, 'preview', IN_HOURS)).toMatchObject({ ok: false, reason: 'notInSelection' });
+    expect(await admit(task, ids.丁 as bigint, 'manual', IN_HOURS)).toMatchObject({ ok: false, reason: 'outsideHours' });
+    await addToDnc(actor, 'global', ['13911113305'], 'manual');
+    expect(await admit(task, ids.戊 as bigint, 'progressive', IN_HOURS)).toMatchObject({ ok: false, reason: 'dnc' });
+    expect(await refusals('丙')).toEqual(['notInSelection']);
+    expect((await prisma.dialRefusal.findFirstOrThrow({ where: { contactId: ids.丁 } })).until).toBeInstanceOf(Date);
+    expect(await refusals('戊')).toEqual(['dnc']);
+  });
+
+  it('after each result the retry interval applies, and the attempt limit closes the case', async () => {
+    const contactId = ids.己 as bigint;
+    let now = IN_HOURS;
+    for (let i = 0; i < 3; i++) {
+      const admitted = await admit(task, contactId, 'predictive', now);
+      expect(admitted.ok).toBe(true);
+      if (!admitted.ok) return;
+      await startDialing(admitted.attemptId, 'd1');
+      // Finished "now", in the simulated day: its queuedAt is real time, so use finish time for retries.
+      await prisma.callAttempt.update({ where: { id: admitted.attemptId }, data: { queuedAt: now } });
+      expect(await finishAttempt(admitted.attemptId, { result: 'noAnswer', cause: 'NO_ANSWER', causeCode: 19 }, now)).toBe(true);
+      expect(await finishAttempt(admitted.attemptId, { result: 'busy' }, now)).toBe(false);
+      const tooSoon = await admit(task, contactId, 'predictive', new Date(now.getTime() + 60_000));
+      expect(tooSoon).toMatchObject({ ok: false, reason: i < 2 ? 'retryWait' : 'closed' });
+      now = new Date(now.getTime() + 3 * 3_600_000);
+    }
+    const contact = await prisma.contact.findUniqueOrThrow({ where: { id: contactId } });
+    expect(contact).toMatchObject({ status: 'closed', attempts: 3, lastOutcome: 'noAnswer' });
+    expect(await prisma.activeCall.count({ where: { contactId } })).toBe(0);
+  });
+
+  it('a connected call keeps its CDR and leaves the case to the wrap-up', async () => {
+    const other = { ...task, selection: null };
+    const admitted = await admit(other, ids.丙 as bigint, 'predictive', IN_HOURS);
+    if (!admitted.ok) throw new Error('not admitted');
+    await startDialing(admitted.attemptId, 'd1');
+    expect(await markAnswered(admitted.attemptId, false)).toBe(true);
+    expect(await markConnected(admitted.attemptId, randomUUID())).toBe(true);
+    expect(await markAnswered(admitted.attemptId, false)).toBe(false);
+    await finishAttempt(admitted.attemptId, {
+      result: 'connected',
+      cause: 'NORMAL_CLEARING',
+      causeCode: 16,
+      ringSec: 7,
+      talkSec: 95,
+    });
+    const attempt = await prisma.callAttempt.findUniqueOrThrow({ where: { id: admitted.attemptId } });
+    expect(attempt).toMatchObject({ state: 'ended', result: 'connected', amd: 'human', ringSec: 7, talkSec: 95, causeCode: 16 });
+    expect((await prisma.contact.findUniqueOrThrow({ where: { id: ids.丙 } })).status).toBe('open');
+  });
+});
