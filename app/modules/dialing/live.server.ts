@@ -1,0 +1,120 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { prisma } from '../../db/prisma.server';
+import { logger } from '../../utils/logger.server';
+
+// Live events (attempt and agent state changes, screen-pops) travel through PostgreSQL
+// LISTEN/NOTIFY, so every web process can serve them as server-sent events whichever dialer or
+// worker produced them. One listening connection per process, reconnected when it drops.
+
+const CHANNEL = 'waihu_live';
+/** NOTIFY payloads are limited to 8000 bytes; events carry ids and states, never contact data. */
+const MAX_PAYLOAD = 7900;
+
+export interface LiveEvent {
+  topic: 'attempt' | 'agent' | 'task' | 'screenPop';
+  /** Who may receive it: a user id for screen-pops, otherwise everyone allowed to watch. */
+  to?: string;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+export async function publishLive(event: Omit<LiveEvent, 'at'>): Promise<void> {
+  const payload = JSON.stringify({ ...event, at: new Date().toISOString() });
+  if (payload.length > MAX_PAYLOAD) throw new Error(`live event too large (${payload.length} bytes)`);
+  await prisma.$executeRaw`SELECT pg_notify(${CHANNEL}, ${payload})`;
+}
+
+const bus = new EventEmitter();
+bus.setMaxListeners(0);
+let client: pg.Client | null = null;
+let connecting: Promise<void> | null = null;
+
+async function listen(): Promise<void> {
+  const log = logger.child({ module: 'live' });
+  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  c.on('notification', (msg) => {
+    if (msg.channel !== CHANNEL || !msg.payload) return;
+    try {
+      bus.emit('event', JSON.parse(msg.payload) as LiveEvent);
+    } catch (error) {
+      log.warn({ err: error }, 'unreadable live event');
+    }
+  });
+  c.on('error', (error) => {
+    log.warn({ err: error }, 'live connection lost; reconnecting');
+    client = null;
+    connecting = null;
+    setTimeout(() => void ensureListening(), 1000).unref();
+  });
+  await c.connect();
+  await c.query(`LISTEN ${CHANNEL}`);
+  client = c;
+}
+
+async function ensureListening(): Promise<void> {
+  if (client) return;
+  connecting ??= listen().catch((error) => {
+    connecting = null;
+    throw error;
+  });
+  await connecting;
+}
+
+/** Subscribes to live events; returns the unsubscribe function. */
+export async function subscribeLive(listener: (event: LiveEvent) => void): Promise<() => void> {
+  await ensureListening();
+  bus.on('event', listener);
+  return () => bus.off('event', listener);
+}
+
+/** A server-sent events response for the events `accept` lets through, with a keep-alive comment. */
+export function liveResponse(request: Request, accept: (event: LiveEvent) => boolean, initial?: unknown): Response {
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          cleanup();
+        }
+      };
+      if (initial !== undefined) send(`event: snapshot\ndata: ${JSON.stringify(initial)}\n\n`);
+      const unsubscribe = await subscribeLive((event) => {
+        if (accept(event)) send(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`);
+      });
+      const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
+      cleanup = () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+      };
+      request.signal.addEventListener('abort', () => {
+        cleanup();
+        try {
+          controller.close();
+        } catch {}
+      });
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    },
+  });
+}
+
+/** Closes this process's listening connection (shutdown and tests). */
+export async function closeLive(): Promise<void> {
+  const c = client;
+  client = null;
+  connecting = null;
+  await c?.end().catch(() => undefined);
+}
