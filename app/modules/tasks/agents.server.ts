@@ -116,7 +116,7 @@ async function memberIds(groupIds: string[]): Promise<string[]> {
  * successes per scheduled hour over the last N days) per agent. Until the dialer records call
  * attempts (issue 8), connects are the agent's questionnaire responses and successes the completed ones.
  */
-export async function workloadAndEfficiency(agentIds: string[], days: number, now = new Date()) {
+export async function workloadAndEfficiency(agentIds: string[], days: number, now = new Date(), excludeTaskId?: string) {
   const out = new Map<string, { workload: number; callbacksDue: number; connects: number; successes: number }>(
     agentIds.map((id) => [id, { workload: 0, callbacksDue: 0, connects: 0, successes: 0 }]),
   );
@@ -127,7 +127,7 @@ export async function workloadAndEfficiency(agentIds: string[], days: number, no
     FROM "TaskAssignment" a
     JOIN "Task" t ON t."id" = a."taskId" AND t."status" IN ('draft', 'running', 'paused')
     JOIN "Contact" c ON c."id" = a."contactId" AND c."status" = 'open' AND c."deletedAt" IS NULL
-    WHERE a."agentId" = ANY(${agentIds}::uuid[])
+    WHERE a."agentId" = ANY(${agentIds}::uuid[]) AND a."taskId" IS DISTINCT FROM ${excludeTaskId ?? null}::uuid
     GROUP BY 1`;
   for (const row of load) Object.assign(out.get(row.agentId)!, { workload: Number(row.workload), callbacksDue: Number(row.due) });
   const since = new Date(now.getTime() - days * 86_400_000);
@@ -146,10 +146,15 @@ export async function agentFacts(
   period: { from: string; to: string },
   efficiencyDays: number,
   now = new Date(),
+  /** The task being assigned: its own contacts are not workload elsewhere. */
+  excludeTaskId?: string,
 ): Promise<AgentFacts[]> {
   const agents = await agentsOfGroups(groupIds, agentIds);
   const ids = agents.map((a) => a.id);
-  const [schedules, stats] = await Promise.all([schedulesOf(ids), workloadAndEfficiency(ids, efficiencyDays, now)]);
+  const [schedules, stats] = await Promise.all([
+    schedulesOf(ids),
+    workloadAndEfficiency(ids, efficiencyDays, now, excludeTaskId),
+  ]);
   const today = localClock(now, 'Asia/Shanghai').date;
   const pastFrom = addDays(today, -efficiencyDays);
   return agents.map((a) => {

@@ -218,7 +218,7 @@ export async function runAssignment(actor: AuditActor, taskId: string, options: 
   const now = options.now ?? new Date();
   const period = assignmentPeriod(task.schedule, now);
   const days = task.assignment.efficiencyDays;
-  const taskAgents = await agentFacts(task.skillGroupIds, [], period, days, now);
+  const taskAgents = await agentFacts(task.skillGroupIds, [], period, days, now, taskId);
   const base = await taskContactSql(task, true);
   const runId = crypto.randomUUID();
 
@@ -247,7 +247,7 @@ export async function runAssignment(actor: AuditActor, taskId: string, options: 
     };
     if (mode === 'segments') {
       for (const [i, segment] of task.assignment.segments.entries()) {
-        const agents = await agentFacts(segment.skillGroupIds, segment.agentIds, period, days, now);
+        const agents = await agentFacts(segment.skillGroupIds, segment.agentIds, period, days, now, taskId);
         for (const a of agents) known.set(a.agentId, a);
         const extra = await conditionClause(task.projectId, segment.condition, base.params.length);
         const given = await distribute(tx, task, base, extra, await weights(task, agents), runId);
@@ -257,7 +257,7 @@ export async function runAssignment(actor: AuditActor, taskId: string, options: 
       const fb = task.assignment.fallback;
       const fallbackAgents =
         fb.skillGroupIds.length || fb.agentIds.length
-          ? await agentFacts(fb.skillGroupIds, fb.agentIds, period, days, now)
+          ? await agentFacts(fb.skillGroupIds, fb.agentIds, period, days, now, taskId)
           : taskAgents;
       for (const a of fallbackAgents) known.set(a.agentId, a);
       const given = await distribute(tx, task, base, { sql: 'TRUE', params: [] }, await weights(task, fallbackAgents), runId);
