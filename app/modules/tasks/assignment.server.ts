@@ -200,6 +200,11 @@ async function distributeByScore(
   return new Map(inserted.map((r) => [r.agentId, Number(r.count)]));
 }
 
+/** One writer of a task's assignments at a time (released at commit). */
+async function lockTask(tx: Tx, taskId: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`task-assign:${taskId}`}))`;
+}
+
 function merge(into: Map<string, number>, from: Map<string, number>) {
   for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
 }
@@ -223,7 +228,7 @@ export async function runAssignment(actor: AuditActor, taskId: string, options: 
   const runId = crypto.randomUUID();
 
   const work = async (tx: Tx): Promise<RunResult> => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`task-assign:${taskId}`}))`;
+    await lockTask(tx, taskId);
     const taskWeights = await weights(task, taskAgents);
     let released = 0;
     if (options.rebalance) {
@@ -339,17 +344,22 @@ export async function assignManually(actor: AuditActor, taskId: string, contactI
   const base = await taskContactSql(task, true);
   const n = base.params.length;
   const runId = crypto.randomUUID();
-  const count = await prisma.$executeRawUnsafe(
-    `INSERT INTO "TaskAssignment" ("taskId", "contactId", "agentId", "source", "runId", "assignedAt")
+  // Serialised with automatic runs of the same task (the same advisory lock), so concurrent
+  // writers never deadlock on each other's rows.
+  const count = await prisma.$transaction(async (tx) => {
+    await lockTask(tx, taskId);
+    return tx.$executeRawUnsafe(
+      `INSERT INTO "TaskAssignment" ("taskId", "contactId", "agentId", "source", "runId", "assignedAt")
      SELECT $${n + 1}::uuid, c."id", $${n + 2}::uuid, 'manual', $${n + 3}::uuid, now() FROM "Contact" c
      WHERE ${base.sql} AND c."id" = ANY($${n + 4}::bigint[])
      ON CONFLICT ("taskId", "contactId") DO UPDATE SET "agentId" = EXCLUDED."agentId", "source" = 'manual', "runId" = EXCLUDED."runId", "assignedAt" = now()`,
-    ...base.params,
-    taskId,
-    agentId,
-    runId,
-    contactIds,
-  );
+      ...base.params,
+      taskId,
+      agentId,
+      runId,
+      contactIds,
+    );
+  });
   await prisma.assignmentRun.create({
     data: {
       id: runId,
@@ -367,8 +377,11 @@ export async function assignManually(actor: AuditActor, taskId: string, contactI
 
 /** Takes contacts back from whoever holds them; the next automatic run may hand them out again. */
 export async function takeBack(actor: AuditActor, taskId: string, contactIds: bigint[]) {
-  const count = await prisma.$executeRaw`
-    DELETE FROM "TaskAssignment" WHERE "taskId" = ${taskId}::uuid AND "contactId" = ANY(${contactIds}::bigint[])`;
+  const count = await prisma.$transaction(async (tx) => {
+    await lockTask(tx, taskId);
+    return tx.$executeRaw`
+      DELETE FROM "TaskAssignment" WHERE "taskId" = ${taskId}::uuid AND "contactId" = ANY(${contactIds}::bigint[])`;
+  });
   await prisma.assignmentRun.create({
     data: { taskId, mode: 'takeBack', released: count, createdById: actor.id ?? null, createdBy: actor.name },
   });
