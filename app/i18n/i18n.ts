@@ -7,6 +7,8 @@ import pluginsEn from './locales/plugins/en.json';
 import pluginsZhCN from './locales/plugins/zh-CN.json';
 import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
+import tasksEn from './locales/tasks/en.json';
+import tasksZhCN from './locales/tasks/zh-CN.json';
 import zhCN from './locales/zh-CN.json';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -16,8 +18,8 @@ export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 // Both languages ship with the page: together they are a few kilobytes. A module with many
 // strings keeps them in its own file under locales/<module>/, mounted under its key.
 export const resources = {
-  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN, lists: listsZhCN } },
-  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn } },
+  'zh-CN': { translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN, lists: listsZhCN, tasks: tasksZhCN } },
+  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn, tasks: tasksEn } },
 } as const;
 
 export function isLanguage(value: unknown): value is Language {

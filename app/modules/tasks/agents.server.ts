@@ -77,10 +77,10 @@ export async function importSchedules(actor: AuditActor, file: ArrayBuffer) {
 /** The dates a task's assignment weighs hours over: its period from today, at most 31 days (a week if open-ended). */
 export function assignmentPeriod(schedule: { startDate: string | null; endDate: string | null }, now = new Date()) {
   const today = localClock(now, 'Asia/Shanghai').date;
-  const from = schedule.startDate && schedule.startDate > today ? schedule.startDate : today;
-  const last = addDays(from, 30);
-  const to = schedule.endDate ? (schedule.endDate < last ? schedule.endDate : last) : addDays(from, 6);
-  return { from, to: to < from ? from : to };
+  // Dates as YYYY-MM-DD compare as text: the later of start and today, the earlier of end and 31 days on.
+  const from = [schedule.startDate ?? today, today].sort()[1]!;
+  const to = [schedule.endDate ?? addDays(from, 6), addDays(from, 30)].sort()[0]!;
+  return { from, to: [to, from].sort()[1]! };
 }
 
 /** Agents of the given skill groups (all active agents when none), with their best proficiency there. */

@@ -1,0 +1,278 @@
+import { useFetcher, useSearchParams } from '@remix-run/react';
+import { Alert, Button, Card, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../utils/format';
+
+interface Props {
+  mode: string;
+  canManage: boolean;
+  finished: boolean;
+  agents: { id: string; displayName: string }[];
+  summary: { agentId: string; displayName: string; total: number; manual: number; open: number }[];
+  runs: {
+    id: string;
+    mode: string;
+    dryRun: boolean;
+    assigned: number;
+    released: number;
+    keptManual: number;
+    unassigned: number;
+    perAgent: Record<string, number>;
+    createdBy: string;
+    createdAt: string;
+  }[];
+  contacts: {
+    total: number;
+    rows: {
+      id: string;
+      name: string;
+      phoneMasked: string;
+      tags: string[];
+      attempts: number;
+      agentName: string | null;
+      source: string | null;
+    }[];
+  };
+  page: number;
+  pageSize: number;
+  timeZone: string;
+}
+
+interface RunData {
+  ok: boolean;
+  error?: string;
+  result?: {
+    dryRun: boolean;
+    assigned: number;
+    released: number;
+    keptManual: number;
+    unassigned: number;
+    perAgent: { agentId: string; displayName: string; count: number }[];
+    perSegment: { label: string; count: number }[];
+  };
+  count?: number;
+}
+
+/** Assignment: per-agent summary, runs with a dry-run preview, rebalancing, manual assign/move/take back. */
+export function AssignmentPanel({ mode, canManage, finished, agents, summary, runs, contacts, page, pageSize, timeZone }: Props) {
+  const { t, i18n } = useTranslation();
+  const fetcher = useFetcher<RunData>();
+  const [params, setParams] = useSearchParams();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [target, setTarget] = useState<string | undefined>();
+  const [clearManual, setClearManual] = useState(false);
+  const agentName = (id: string) => agents.find((a) => a.id === id)?.displayName ?? id;
+  const send = (body: Record<string, unknown>) => fetcher.submit(body as never, { method: 'post', encType: 'application/json' });
+  const busy = fetcher.state !== 'idle';
+  const automatic = mode === 'even' || mode === 'segments' || mode === 'formula';
+  const setParam = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    if (key !== 'page') next.delete('page');
+    setParams(next, { preventScrollReset: true });
+  };
+  useEffect(() => {
+    if (fetcher.state === 'idle' && fetcher.data?.ok && fetcher.data.count !== undefined) setSelected([]);
+  }, [fetcher.state, fetcher.data]);
+  const result = fetcher.data?.result;
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Alert type="info" showIcon title={t(`tasks.modeHelp.${mode}`)} />
+      <Card size="small" title={t('tasks.assign.byAgent')}>
+        <Table
+          rowKey="agentId"
+          size="small"
+          pagination={false}
+          dataSource={summary}
+          data-testid="assignment-summary"
+          locale={{ emptyText: t('tasks.assign.none') }}
+          columns={[
+            { title: t('tasks.assign.agent'), dataIndex: 'displayName' },
+            { title: t('tasks.assign.held'), dataIndex: 'total' },
+            { title: t('tasks.assign.manual'), dataIndex: 'manual' },
+            { title: t('tasks.assign.open'), dataIndex: 'open' },
+          ]}
+        />
+        {canManage && automatic && !finished ? (
+          <Space style={{ marginTop: 12 }} wrap>
+            <Button onClick={() => send({ intent: 'run', dryRun: true })} loading={busy} data-testid="preview-run">
+              {t('tasks.assign.preview')}
+            </Button>
+            <Button type="primary" onClick={() => send({ intent: 'run', dryRun: false })} loading={busy} data-testid="apply-run">
+              {t('tasks.assign.run')}
+            </Button>
+            <Button
+              onClick={() => send({ intent: 'run', dryRun: true, rebalance: true, clearManual })}
+              loading={busy}
+              data-testid="preview-rebalance"
+            >
+              {t('tasks.assign.previewRebalance')}
+            </Button>
+            <Button
+              onClick={() => send({ intent: 'run', dryRun: false, rebalance: true, clearManual })}
+              loading={busy}
+              data-testid="rebalance"
+            >
+              {t('tasks.assign.rebalance')}
+            </Button>
+            <Checkbox checked={clearManual} onChange={(e) => setClearManual(e.target.checked)}>
+              {t('tasks.assign.clearManual')}
+            </Checkbox>
+          </Space>
+        ) : null}
+        {fetcher.data?.error ? <Alert type="error" title={t(fetcher.data.error)} style={{ marginTop: 12 }} /> : null}
+        {result ? (
+          <Card
+            size="small"
+            style={{ marginTop: 12 }}
+            data-testid="run-result"
+            title={t(result.dryRun ? 'tasks.assign.previewTitle' : 'tasks.assign.doneTitle')}
+          >
+            <Typography.Paragraph>
+              {t('tasks.assign.resultLine', {
+                assigned: result.assigned,
+                released: result.released,
+                kept: result.keptManual,
+                left: result.unassigned,
+              })}
+            </Typography.Paragraph>
+            <Space wrap>
+              {result.perAgent.map((a) => (
+                <Tag key={a.agentId}>{`${a.displayName}: ${a.count}`}</Tag>
+              ))}
+              {result.perSegment.map((s) => (
+                <Tag
+                  color="blue"
+                  key={s.label}
+                >{`${s.label === 'fallback' ? t('tasks.assign.fallback') : s.label}: ${s.count}`}</Tag>
+              ))}
+            </Space>
+          </Card>
+        ) : null}
+      </Card>
+
+      <Card size="small" title={t('tasks.assign.contacts')}>
+        <Space style={{ marginBottom: 12 }} wrap>
+          <Select
+            style={{ width: 220 }}
+            data-testid="holder-filter"
+            value={params.get('agent') ?? ''}
+            onChange={(v) => setParam('agent', v || undefined)}
+            options={[
+              { value: '', label: t('tasks.assign.everyone') },
+              { value: 'none', label: t('tasks.assign.unassigned') },
+              ...agents.map((a) => ({ value: a.id, label: a.displayName })),
+            ]}
+          />
+          <Typography.Text type="secondary">{t('tasks.assign.total', { count: contacts.total })}</Typography.Text>
+        </Space>
+        {canManage && !finished && selected.length ? (
+          <Space style={{ marginBottom: 12 }} wrap data-testid="assign-bar">
+            <Typography.Text>{t('tasks.assign.selected', { count: selected.length })}</Typography.Text>
+            <Select
+              style={{ width: 200 }}
+              placeholder={t('tasks.assign.toAgent')}
+              value={target}
+              onChange={setTarget}
+              data-testid="assign-agent"
+              options={agents.map((a) => ({ value: a.id, label: a.displayName }))}
+            />
+            <Button
+              type="primary"
+              disabled={!target}
+              loading={busy}
+              onClick={() => send({ intent: 'assign', agentId: target, contactIds: selected })}
+              data-testid="assign-selected"
+            >
+              {t('tasks.assign.assign')}
+            </Button>
+            <Button onClick={() => send({ intent: 'takeBack', contactIds: selected })} loading={busy} data-testid="take-back">
+              {t('tasks.assign.takeBack')}
+            </Button>
+          </Space>
+        ) : null}
+        <Table
+          rowKey="id"
+          size="small"
+          dataSource={contacts.rows}
+          data-testid="task-contacts"
+          rowSelection={canManage ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) } : undefined}
+          pagination={{
+            current: page,
+            pageSize,
+            total: contacts.total,
+            showSizeChanger: false,
+            onChange: (p) => setParam('page', String(p)),
+          }}
+          columns={[
+            { title: t('tasks.assign.name'), dataIndex: 'name' },
+            {
+              title: t('tasks.assign.phone'),
+              dataIndex: 'phoneMasked',
+              render: (p: string) => <Typography.Text code>{p}</Typography.Text>,
+            },
+            {
+              title: t('tasks.assign.tags'),
+              dataIndex: 'tags',
+              render: (tags: string[]) => tags.map((tag) => <Tag key={tag}>{tag}</Tag>),
+            },
+            { title: t('tasks.assign.attempts'), dataIndex: 'attempts' },
+            {
+              title: t('tasks.assign.agent'),
+              dataIndex: 'agentName',
+              render: (name: string | null, row) =>
+                name ? (
+                  <Space>
+                    {name}
+                    {row.source === 'manual' ? <Tag color="purple">{t('tasks.assign.manualTag')}</Tag> : null}
+                  </Space>
+                ) : (
+                  <Typography.Text type="secondary">{t('tasks.assign.unassigned')}</Typography.Text>
+                ),
+            },
+          ]}
+        />
+      </Card>
+
+      <Card size="small" title={t('tasks.assign.runs')}>
+        <Table
+          rowKey="id"
+          size="small"
+          pagination={false}
+          dataSource={runs}
+          columns={[
+            {
+              title: t('tasks.assign.when'),
+              dataIndex: 'createdAt',
+              render: (at: string) => formatDateTime(at, timeZone, i18n.language),
+            },
+            { title: t('tasks.assign.who'), dataIndex: 'createdBy' },
+            {
+              title: t('tasks.assign.kind'),
+              dataIndex: 'mode',
+              render: (m: string, r) => (
+                <Space>
+                  {t(`tasks.runModes.${m}`, { defaultValue: m })}
+                  {r.dryRun ? <Tag>{t('tasks.assign.dryRun')}</Tag> : null}
+                </Space>
+              ),
+            },
+            { title: t('tasks.assign.assignedCol'), dataIndex: 'assigned' },
+            { title: t('tasks.assign.releasedCol'), dataIndex: 'released' },
+            {
+              title: t('tasks.assign.perAgent'),
+              dataIndex: 'perAgent',
+              render: (per: Record<string, number>) =>
+                Object.entries(per)
+                  .map(([id, n]) => `${agentName(id)} ${n}`)
+                  .join(' · '),
+            },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
