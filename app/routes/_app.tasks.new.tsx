@@ -22,13 +22,13 @@ export const loader = withPermission('tasks.manage', async ({ request }) => {
   if (!project) return { projects, options: null, initial: null };
   const initial = TaskInputSchema.parse({
     projectId: project.id,
-    name: '',
+    name: '-',
     condition: { combinator: 'and', rules: [] },
     channel: 'agent',
     dialMode: 'preview',
     assignment: { mode: 'even' },
   });
-  return { projects, options: await taskFormOptions(project.id), initial };
+  return { projects, options: await taskFormOptions(project.id), initial: { ...initial, name: '' } };
 });
 
 const Intent = z.discriminatedUnion('intent', [CountIntent, SaveIntent]);
@@ -58,13 +58,14 @@ export default function NewTaskPage() {
       <Typography.Title level={3}>{t('tasks.new')}</Typography.Title>
       <Space>
         <Typography.Text>{t('tasks.project')}</Typography.Text>
-        <Select
-          style={{ minWidth: 320 }}
-          data-testid="task-project"
-          value={options?.project.id}
-          options={projects.map((p) => ({ value: p.id, label: p.name }))}
-          onChange={(id) => navigate(`/tasks/new?project=${id}`)}
-        />
+        <div data-testid="task-project">
+          <Select
+            style={{ minWidth: 320 }}
+            value={options?.project.id}
+            options={projects.map((p) => ({ value: p.id, label: p.name }))}
+            onChange={(id) => navigate(`/tasks/new?project=${id}`)}
+          />
+        </div>
       </Space>
       {options && initial ? (
         <TaskForm

@@ -156,17 +156,18 @@ export function AssignmentPanel({ mode, canManage, finished, agents, summary, ru
 
       <Card size="small" title={t('tasks.assign.contacts')}>
         <Space style={{ marginBottom: 12 }} wrap>
-          <Select
-            style={{ width: 220 }}
-            data-testid="holder-filter"
-            value={params.get('agent') ?? ''}
-            onChange={(v) => setParam('agent', v || undefined)}
-            options={[
-              { value: '', label: t('tasks.assign.everyone') },
-              { value: 'none', label: t('tasks.assign.unassigned') },
-              ...agents.map((a) => ({ value: a.id, label: a.displayName })),
-            ]}
-          />
+          <span data-testid="holder-filter">
+            <Select
+              style={{ width: 220 }}
+              value={params.get('agent') ?? ''}
+              onChange={(v) => setParam('agent', v || undefined)}
+              options={[
+                { value: '', label: t('tasks.assign.everyone') },
+                { value: 'none', label: t('tasks.assign.unassigned') },
+                ...agents.map((a) => ({ value: a.id, label: a.displayName })),
+              ]}
+            />
+          </span>
           <Typography.Text type="secondary">{t('tasks.assign.total', { count: contacts.total })}</Typography.Text>
         </Space>
         {canManage && !finished && selected.length ? (
