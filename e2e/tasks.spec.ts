@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 import { loginAs } from './fixtures';
 import { choose, setRule, valueInput } from './rule-builder';
 
@@ -7,6 +7,16 @@ const INSURANCE = '安康人寿 · 新契约回访';
 /** The Select inside a form item, found by its label. */
 const field = (page: Page, label: string) =>
   page.locator('.ant-form-item').filter({ hasText: label }).locator('.ant-select').first();
+
+/** A multiple select stays open after a choice: pick, then close it. */
+async function chooseMany(page: Page, select: Locator, option: string) {
+  await select.click();
+  await page.keyboard.type(option);
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  await dropdown.getByTitle(option, { exact: true }).click();
+  await page.keyboard.press('Escape');
+  await expect(dropdown).toHaveCount(0);
+}
 
 async function newTask(page: Page, name: string) {
   await page.goto('/tasks');
@@ -35,7 +45,7 @@ test('a supervisor creates a predictive task with a contact condition, runs, pau
   await choose(page, field(page, 'Dial mode'), 'Predictive');
   // Predictive without a team: the guidance warns about abandons.
   await expect(page.getByTestId('guidance-predictiveSmallTeam')).toBeVisible();
-  await choose(page, field(page, 'Skill groups'), '回访组 (6)');
+  await chooseMany(page, field(page, 'Skill groups'), '回访组 (6)');
   await expect(page.getByTestId('agent-count')).toHaveText('6');
   await expect(page.getByTestId('guidance-predictiveSmallTeam')).toHaveCount(0);
   await page.getByTestId('save-task').click();
@@ -63,7 +73,7 @@ test('a supervisor assigns 50 contacts of a preview task by hand, then rebalance
   await loginAs(page, 'supervisor');
   const name = `E2E 预览 ${Date.now()}`;
   await newTask(page, name);
-  await choose(page, field(page, 'Skill groups'), '回访组 (6)');
+  await chooseMany(page, field(page, 'Skill groups'), '回访组 (6)');
   await expect(field(page, 'Assignment rule')).toContainText('Even automatic');
   await page.getByTestId('save-task').click();
   await expect(page.getByRole('heading', { name })).toBeVisible();

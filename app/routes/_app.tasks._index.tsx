@@ -65,6 +65,7 @@ export default function TasksPage() {
       </Space>
       <Space>
         <Select
+          optionFilterProp="label"
           allowClear
           placeholder={t('tasks.project')}
           style={{ width: 280 }}
@@ -73,6 +74,7 @@ export default function TasksPage() {
           options={projects.map((p) => ({ value: p.id, label: p.name }))}
         />
         <Select
+          optionFilterProp="label"
           allowClear
           placeholder={t('tasks.status')}
           style={{ width: 160 }}

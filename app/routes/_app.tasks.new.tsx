@@ -60,6 +60,7 @@ export default function NewTaskPage() {
         <Typography.Text>{t('tasks.project')}</Typography.Text>
         <div data-testid="task-project">
           <Select
+            optionFilterProp="label"
             style={{ minWidth: 320 }}
             value={options?.project.id}
             options={projects.map((p) => ({ value: p.id, label: p.name }))}

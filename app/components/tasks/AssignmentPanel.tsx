@@ -158,6 +158,7 @@ export function AssignmentPanel({ mode, canManage, finished, agents, summary, ru
         <Space style={{ marginBottom: 12 }} wrap>
           <span data-testid="holder-filter">
             <Select
+              optionFilterProp="label"
               style={{ width: 220 }}
               value={params.get('agent') ?? ''}
               onChange={(v) => setParam('agent', v || undefined)}
@@ -174,6 +175,7 @@ export function AssignmentPanel({ mode, canManage, finished, agents, summary, ru
           <Space style={{ marginBottom: 12 }} wrap data-testid="assign-bar">
             <Typography.Text>{t('tasks.assign.selected', { count: selected.length })}</Typography.Text>
             <Select
+              optionFilterProp="label"
               style={{ width: 200 }}
               placeholder={t('tasks.assign.toAgent')}
               value={target}

@@ -200,13 +200,18 @@ export function TaskForm({
         <Row gutter={16}>
           <Col span={8}>
             <Form.Item name="channel" label={t('tasks.form.channel')}>
-              <Select data-testid="channel" options={CHANNELS.map((c) => ({ value: c, label: t(`tasks.channels.${c}`) }))} />
+              <Select
+                optionFilterProp="label"
+                data-testid="channel"
+                options={CHANNELS.map((c) => ({ value: c, label: t(`tasks.channels.${c}`) }))}
+              />
             </Form.Item>
           </Col>
           {channel === 'agent' ? (
             <Col span={8}>
               <Form.Item name="dialMode" label={t('tasks.form.dialMode')} {...fieldError('dialMode')}>
                 <Select
+                  optionFilterProp="label"
                   data-testid="dial-mode"
                   options={DIAL_MODES.map((m) => ({ value: m, label: t(`tasks.dialModes.${m}`) }))}
                 />
@@ -220,6 +225,7 @@ export function TaskForm({
               {...fieldError('questionnaireVersionId')}
             >
               <Select
+                optionFilterProp="label"
                 allowClear
                 placeholder={options.questionnaireVersions.length ? undefined : t('tasks.form.noQuestionnaires')}
                 options={options.questionnaireVersions.map((v) => ({ value: v.id, label: `${v.name} · v${v.version}` }))}
@@ -230,7 +236,7 @@ export function TaskForm({
         <Row gutter={16}>
           <Col span={12}>
             <Form.Item name="skillGroupIds" label={t('tasks.form.skillGroups')}>
-              <Select mode="multiple" data-testid="skill-groups" options={groupOptions} />
+              <Select optionFilterProp="label" mode="multiple" data-testid="skill-groups" options={groupOptions} />
             </Form.Item>
           </Col>
           <Col span={12}>
@@ -294,12 +300,16 @@ export function TaskForm({
         <Row gutter={16}>
           <Col span={6}>
             <Form.Item name={['callerId', 'strategy']} label={t('tasks.form.callerIdStrategy')}>
-              <Select options={CALLER_ID_STRATEGIES.map((s) => ({ value: s, label: t(`tasks.callerId.${s}`) }))} />
+              <Select
+                optionFilterProp="label"
+                options={CALLER_ID_STRATEGIES.map((s) => ({ value: s, label: t(`tasks.callerId.${s}`) }))}
+              />
             </Form.Item>
           </Col>
           <Col span={6}>
             <Form.Item name={['callerId', 'installationId']} label={t('tasks.form.carrier')}>
               <Select
+                optionFilterProp="label"
                 allowClear
                 placeholder={options.carriers.length ? undefined : t('tasks.form.noCarrier')}
                 options={options.carriers.map((c) => ({ value: c.installationId, label: c.name }))}
@@ -309,6 +319,7 @@ export function TaskForm({
           <Col span={6}>
             <Form.Item name={['callerId', 'trunkIds']} label={t('tasks.form.trunks')}>
               <Select
+                optionFilterProp="label"
                 mode="multiple"
                 options={(carrier?.trunks ?? []).map((tr) => ({ value: tr.id, label: `${tr.name} (${tr.capacity})` }))}
               />
@@ -316,7 +327,11 @@ export function TaskForm({
           </Col>
           <Col span={6}>
             <Form.Item name={['callerId', 'number']} label={t('tasks.form.fixedNumber')}>
-              <Select allowClear options={(carrier?.callerIds ?? []).map((c) => ({ value: c.number, label: c.number }))} />
+              <Select
+                optionFilterProp="label"
+                allowClear
+                options={(carrier?.callerIds ?? []).map((c) => ({ value: c.number, label: c.number }))}
+              />
             </Form.Item>
           </Col>
         </Row>
@@ -341,12 +356,15 @@ export function TaskForm({
             </Col>
             <Col span={8}>
               <Form.Item name={['robot', 'transferRule']} label={t('tasks.form.transferRule')}>
-                <Select options={TRANSFER_RULES.map((r) => ({ value: r, label: t(`tasks.transfer.${r}`) }))} />
+                <Select
+                  optionFilterProp="label"
+                  options={TRANSFER_RULES.map((r) => ({ value: r, label: t(`tasks.transfer.${r}`) }))}
+                />
               </Form.Item>
             </Col>
             <Col span={8}>
               <Form.Item name={['robot', 'transferSkillGroupId']} label={t('tasks.form.transferGroup')}>
-                <Select allowClear options={groupOptions} />
+                <Select optionFilterProp="label" allowClear options={groupOptions} />
               </Form.Item>
             </Col>
           </Row>
@@ -357,6 +375,7 @@ export function TaskForm({
         <Card size="small" title={t('tasks.form.online')} style={{ marginBottom: 16 }}>
           <Form.Item name={['online', 'notifyInstallationId']} label={t('tasks.form.notifyPlugin')}>
             <Select
+              optionFilterProp="label"
               allowClear
               placeholder={options.notifiers.length ? undefined : t('tasks.form.noNotifier')}
               options={options.notifiers.map((n) => ({ value: n.installationId, label: n.name }))}
@@ -376,6 +395,7 @@ export function TaskForm({
           <Col span={8}>
             <Form.Item name={['assignment', 'mode']} label={t('tasks.form.assignmentMode')}>
               <Select
+                optionFilterProp="label"
                 data-testid="assignment-mode"
                 options={ASSIGNMENT_MODES.map((m) => ({ value: m, label: t(`tasks.modes.${m}`) }))}
               />
@@ -432,6 +452,7 @@ export function TaskForm({
                 />
                 <Space style={{ marginTop: 8 }} wrap>
                   <Select
+                    optionFilterProp="label"
                     mode="multiple"
                     placeholder={t('tasks.form.skillGroups')}
                     style={{ minWidth: 240 }}
@@ -440,6 +461,7 @@ export function TaskForm({
                     onChange={(v) => setSegments(segments.map((s, j) => (j === i ? { ...s, skillGroupIds: v } : s)))}
                   />
                   <Select
+                    optionFilterProp="label"
                     mode="multiple"
                     placeholder={t('tasks.form.agents')}
                     style={{ minWidth: 240 }}
@@ -466,7 +488,7 @@ export function TaskForm({
               label={t('tasks.form.fallback')}
               extra={t('tasks.form.fallbackHelp')}
             >
-              <Select mode="multiple" options={groupOptions} />
+              <Select optionFilterProp="label" mode="multiple" options={groupOptions} />
             </Form.Item>
           </Space>
         ) : null}
