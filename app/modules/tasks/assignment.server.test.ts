@@ -5,7 +5,7 @@ import { customField, FIXED_FIELDS } from '../lists/field-template';
 import { createProject } from '../projects/projects.server';
 import { saveSkillGroup } from '../projects/skill-groups.server';
 import { saveSchedule } from './agents.server';
-import { assignManually, assignmentSummary, runAssignment, takeBack } from './assignment.server';
+import { assignManually, assignmentSummary, rebalanceWhereAgentsLeft, runAssignment, takeBack } from './assignment.server';
 import { agentsForTask, eligibleContacts } from './dispatch.server';
 import { TaskInputSchema } from './task-schema';
 import { createTask, transitionTask } from './tasks.server';
@@ -137,6 +137,25 @@ describe('even automatic assignment', () => {
     expect(c[agents.half]).toBeUndefined();
     expect(c[agents.full]?.total).toBe(300);
     await saveSchedule(actor, agents.half, { weekly: EVERY_DAY('09:00', '13:00'), exceptions: [] });
+  });
+});
+
+describe('the periodic rebalance', () => {
+  it('moves the contacts of an agent who left to the others, and leaves balanced tasks alone', async () => {
+    const t = await task({ mode: 'even' });
+    await runAssignment(actor, t.id);
+    await transitionTask(actor, t.id, 'start');
+    expect(await rebalanceWhereAgentsLeft()).toEqual([]);
+    await prisma.user.update({ where: { id: agents.half }, data: { active: false } });
+    try {
+      expect(await rebalanceWhereAgentsLeft()).toEqual([t.id]);
+      const c = await counts(t.id);
+      expect(c[agents.half]).toBeUndefined();
+      expect(c[agents.full]?.total).toBe(300);
+    } finally {
+      await prisma.user.update({ where: { id: agents.half }, data: { active: true } });
+      await transitionTask(actor, t.id, 'stop', '测试结束');
+    }
   });
 });
 

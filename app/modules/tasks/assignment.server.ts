@@ -460,3 +460,31 @@ export async function taskContacts(task: TaskView, query: TaskContactQuery) {
   ]);
   return { total: Number(counted[0]?.count ?? 0), rows: rows.map((r) => ({ ...r, id: r.id.toString() })) };
 }
+
+/**
+ * The periodic check (job `tasks.rebalance`): an unfinished task with an automatic rule whose
+ * contacts are held by an agent who left (deactivated) or is absent (no scheduled hours in the
+ * task's period) is rebalanced. Returns the tasks it rebalanced.
+ */
+export async function rebalanceWhereAgentsLeft(now = new Date()): Promise<string[]> {
+  const tasks = await prisma.task.findMany({ where: { status: { in: ['running', 'paused'] } }, select: { id: true } });
+  const done: string[] = [];
+  for (const { id } of tasks) {
+    const task = await getTask(id);
+    if (!['even', 'segments', 'formula'].includes(task.assignment.mode)) continue;
+    const holders = (
+      await prisma.taskAssignment.findMany({
+        where: { taskId: id, source: 'auto' },
+        distinct: ['agentId'],
+        select: { agentId: true },
+      })
+    ).map((h) => h.agentId);
+    if (!holders.length) continue;
+    const present = await agentFacts([], holders, assignmentPeriod(task.schedule, now), task.assignment.efficiencyDays, now, id);
+    const available = new Set(present.filter((a) => a.scheduledHours > 0).map((a) => a.agentId));
+    if (holders.every((h) => available.has(h))) continue;
+    await runAssignment({ name: 'system' }, id, { rebalance: true, now });
+    done.push(id);
+  }
+  return done;
+}
