@@ -449,6 +449,7 @@ export function TaskForm({
                   scope={options.scope}
                   value={segment.condition}
                   onChange={(c) => setSegments(segments.map((s, j) => (j === i ? { ...s, condition: c } : s)))}
+                  disabled={disabled}
                 />
                 <Space style={{ marginTop: 8 }} wrap>
                   <Select
