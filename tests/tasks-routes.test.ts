@@ -64,5 +64,34 @@ describe('the task pages', () => {
       context: {},
     });
     expect(pause).toEqual({ ok: false, error: 'tasks.errors.transition' });
+    // Bulk: the first 5 contacts of those the filter shows (unassigned, age ≥ 70) go to one agent.
+    const agent = await insertUser('agent');
+    const act = (body: unknown) =>
+      taskAction({
+        request: request(location, {
+          method: 'POST',
+          cookie,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+        params: { taskId },
+        context: {},
+      });
+    const SEVENTY = { combinator: 'and', rules: [{ field: 'age', operator: '>=', value: 70 }] };
+    expect(await act({ intent: 'assignFiltered', agentId: agent.id, holder: 'none', condition: SEVENTY, limit: 5 })).toEqual({
+      ok: true,
+      count: 5,
+    });
+    const held = await taskLoader({
+      request: request(`${location}?agent=${agent.id}`, { cookie }),
+      params: { taskId },
+      context: {},
+    });
+    expect(held.contacts.total).toBe(5);
+    expect(held.summary).toEqual([expect.objectContaining({ agentId: agent.id, total: 5, manual: 5 })]);
+    expect(await act({ intent: 'takeBackFiltered', holder: agent.id, condition: null, limit: 100 })).toEqual({
+      ok: true,
+      count: 5,
+    });
   });
 });

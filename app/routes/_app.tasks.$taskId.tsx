@@ -10,10 +10,14 @@ import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
 import { parseWhere } from '../modules/lists/contact-filter';
+import { contactScope } from '../modules/lists/contact-scope';
+import { projectTags } from '../modules/lists/contacts.server';
+import type { FieldDef } from '../modules/lists/field-template';
 import { listAgents } from '../modules/projects/skill-groups.server';
 import {
   assignManually,
   assignmentSummary,
+  filteredContactIds,
   listRuns,
   runAssignment,
   takeBack,
@@ -40,19 +44,26 @@ export const loader = withPermission('tasks.view', async ({ request, params, use
   const agent = url.searchParams.get('agent') ?? undefined;
   // The form's options ask the carrier plugins for trunks: only when the settings tab is open.
   const settings = url.searchParams.get('tab') === 'settings';
-  const [project, progress, summary, runs, contacts, agents, options, history] = await Promise.all([
-    prisma.project.findUniqueOrThrow({ where: { id: task.projectId }, select: { name: true, type: true, rulesVersion: true } }),
+  const condition = parseWhere(url.searchParams.get('where'));
+  const [project, progress, summary, runs, contacts, agents, options, history, tags] = await Promise.all([
+    prisma.project.findUniqueOrThrow({
+      where: { id: task.projectId },
+      select: { name: true, type: true, rulesVersion: true, fields: true },
+    }),
     taskProgress(task),
     assignmentSummary(task.id),
     listRuns(task.id),
-    taskContacts(task, { page, pageSize: PAGE_SIZE, agent, condition: parseWhere(url.searchParams.get('where')) }),
+    taskContacts(task, { page, pageSize: PAGE_SIZE, agent, condition }),
     listAgents(),
     settings ? taskFormOptions(task.projectId) : null,
     prisma.auditLog.findMany({ where: { target: task.id, action: { startsWith: 'task.' } }, orderBy: { at: 'desc' }, take: 30 }),
+    projectTags(task.projectId),
   ]);
   return {
     task,
-    project,
+    project: { name: project.name, type: project.type, rulesVersion: project.rulesVersion },
+    scope: contactScope(project.fields as unknown as FieldDef[], tags).scope,
+    condition,
     progress,
     summary,
     runs,
@@ -96,6 +107,13 @@ const Intent = z.discriminatedUnion('intent', [
       .array(z.string().regex(/^\d{1,19}$/))
       .min(1)
       .max(5000),
+  }), // "All matching": the contacts the current filter shows (holder and condition), the first `limit` of them.
+  z.object({
+    intent: z.enum(['assignFiltered', 'takeBackFiltered']),
+    agentId: z.string().uuid().optional(),
+    holder: z.string().max(40).optional(),
+    condition: z.unknown(),
+    limit: z.number().int().min(1).max(100_000),
   }),
 ]);
 
@@ -132,6 +150,19 @@ export const action = withPermission('tasks.manage', async ({ request, params, u
       }
     case 'takeBack':
       return { ok: true, count: await takeBack(actor, task.id, body.contactIds.map(BigInt)) };
+    case 'assignFiltered':
+    case 'takeBackFiltered': {
+      const condition = parseWhere(JSON.stringify(body.condition ?? null));
+      const ids = await filteredContactIds(task, { agent: body.holder, condition }, body.limit);
+      if (!ids.length) return { ok: true, count: 0 };
+      if (body.intent === 'takeBackFiltered') return { ok: true, count: await takeBack(actor, task.id, ids) };
+      if (!body.agentId) return { ok: false, error: 'tasks.assign.noAgent' };
+      try {
+        return { ok: true, count: await assignManually(actor, task.id, ids, body.agentId) };
+      } catch (error) {
+        return { ok: false, error: refusal(error) };
+      }
+    }
   }
 });
 
@@ -355,6 +386,8 @@ export default function TaskPage() {
                 contacts={data.contacts}
                 page={data.page}
                 pageSize={PAGE_SIZE}
+                scope={data.scope}
+                condition={data.condition}
                 timeZone={timeZone}
               />
             ),

@@ -1,8 +1,11 @@
 import { useFetcher, useSearchParams } from '@remix-run/react';
-import { Alert, Button, Card, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Condition } from '../../rules/condition';
+import type { RuleScope } from '../../rules/types';
 import { formatDateTime } from '../../utils/format';
+import { ConditionBuilder, EMPTY_CONDITION } from '../rules';
 
 interface Props {
   mode: string;
@@ -37,6 +40,9 @@ interface Props {
   page: number;
   pageSize: number;
   timeZone: string;
+  /** The project's contact scope for the advanced filter, and the filter in the URL. */
+  scope: RuleScope;
+  condition: Condition | null;
 }
 
 interface RunData {
@@ -55,13 +61,38 @@ interface RunData {
 }
 
 /** Assignment: per-agent summary, runs with a dry-run preview, rebalancing, manual assign/move/take back. */
-export function AssignmentPanel({ mode, canManage, finished, agents, summary, runs, contacts, page, pageSize, timeZone }: Props) {
+export function AssignmentPanel({
+  mode,
+  canManage,
+  finished,
+  agents,
+  summary,
+  runs,
+  contacts,
+  page,
+  pageSize,
+  timeZone,
+  scope,
+  condition,
+}: Props) {
   const { t, i18n } = useTranslation();
   const fetcher = useFetcher<RunData>();
   const [params, setParams] = useSearchParams();
   const [selected, setSelected] = useState<string[]>([]);
   const [target, setTarget] = useState<string | undefined>();
   const [clearManual, setClearManual] = useState(false);
+  const [advanced, setAdvanced] = useState(Boolean(condition));
+  const [draft, setDraft] = useState<Condition>(condition ?? EMPTY_CONDITION);
+  const [bulkTarget, setBulkTarget] = useState<string | undefined>();
+  const [bulkCount, setBulkCount] = useState<number | null>(null);
+  const bulk = (intent: 'assignFiltered' | 'takeBackFiltered') =>
+    send({
+      intent,
+      agentId: bulkTarget,
+      holder: params.get('agent') ?? undefined,
+      condition: condition ?? null,
+      limit: bulkCount ?? contacts.total,
+    });
   const agentName = (id: string) => agents.find((a) => a.id === id)?.displayName ?? id;
   const send = (body: Record<string, unknown>) => fetcher.submit(body as never, { method: 'post', encType: 'application/json' });
   const busy = fetcher.state !== 'idle';
@@ -170,7 +201,58 @@ export function AssignmentPanel({ mode, canManage, finished, agents, summary, ru
             />
           </span>
           <Typography.Text type="secondary">{t('tasks.assign.total', { count: contacts.total })}</Typography.Text>
+          <Button type="link" onClick={() => setAdvanced(!advanced)} data-testid="task-contacts-filter">
+            {t('tasks.assign.advanced')}
+          </Button>
         </Space>
+        {advanced ? (
+          <Card size="small" style={{ marginBottom: 12 }}>
+            <ConditionBuilder scope={scope} value={draft} onChange={setDraft} />
+            <Space style={{ marginTop: 8 }}>
+              <Button type="primary" onClick={() => setParam('where', draft.rules.length ? JSON.stringify(draft) : undefined)}>
+                {t('tasks.assign.applyFilter')}
+              </Button>
+              <Button
+                onClick={() => {
+                  setDraft(EMPTY_CONDITION);
+                  setParam('where', undefined);
+                }}
+              >
+                {t('tasks.assign.clearFilter')}
+              </Button>
+            </Space>
+          </Card>
+        ) : null}
+        {canManage && !finished && contacts.total ? (
+          <Space style={{ marginBottom: 12 }} wrap data-testid="bulk-bar">
+            <Typography.Text>{t('tasks.assign.allMatching')}</Typography.Text>
+            <InputNumber
+              min={1}
+              max={contacts.total}
+              value={bulkCount ?? contacts.total}
+              onChange={(v) => setBulkCount(v)}
+              data-testid="bulk-count"
+            />
+            <Select
+              optionFilterProp="label"
+              showSearch
+              style={{ width: 200 }}
+              placeholder={t('tasks.assign.toAgent')}
+              value={bulkTarget}
+              onChange={setBulkTarget}
+              options={agents.map((a) => ({ value: a.id, label: a.displayName }))}
+            />
+            <Button disabled={!bulkTarget} loading={busy} onClick={() => bulk('assignFiltered')} data-testid="bulk-assign">
+              {t('tasks.assign.assign')}
+            </Button>
+            <Button loading={busy} onClick={() => bulk('takeBackFiltered')} data-testid="bulk-take-back">
+              {t('tasks.assign.takeBack')}
+            </Button>
+            {fetcher.data?.ok && fetcher.data.count !== undefined ? (
+              <Typography.Text type="success">{t('tasks.assign.bulkDone', { count: fetcher.data.count })}</Typography.Text>
+            ) : null}
+          </Space>
+        ) : null}
         {canManage && !finished && selected.length ? (
           <Space style={{ marginBottom: 12 }} wrap data-testid="assign-bar">
             <Typography.Text>{t('tasks.assign.selected', { count: selected.length })}</Typography.Text>

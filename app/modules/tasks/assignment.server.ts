@@ -420,8 +420,8 @@ export interface TaskContactQuery {
   condition?: Condition | null;
 }
 
-/** The task's eligible contacts with who holds them (masked phones only). */
-export async function taskContacts(task: TaskView, query: TaskContactQuery) {
+/** FROM … WHERE over the task's eligible contacts joined with their holder, narrowed by the query. */
+async function taskContactsFrom(task: TaskView, query: Omit<TaskContactQuery, 'page' | 'pageSize'>) {
   const base = await taskContactSql(task, true);
   let sql = base.sql;
   const params = [...base.params];
@@ -439,6 +439,22 @@ export async function taskContacts(task: TaskView, query: TaskContactQuery) {
   }
   const from = `FROM "Contact" c LEFT JOIN "TaskAssignment" a ON a."taskId" = $${t}::uuid AND a."contactId" = c."id"
                 LEFT JOIN "User" u ON u."id" = a."agentId" WHERE ${sql}`;
+  return { from, params };
+}
+
+/** Ids of the filtered contacts (bulk assign / take back of "all matching"), in id order, at most `limit`. */
+export async function filteredContactIds(task: TaskView, query: Omit<TaskContactQuery, 'page' | 'pageSize'>, limit: number) {
+  const { from, params } = await taskContactsFrom(task, query);
+  const rows = await prisma.$queryRawUnsafe<{ id: bigint }[]>(
+    `SELECT c."id" ${from} ORDER BY c."id" LIMIT ${Math.max(0, Math.min(limit, 100_000))}`,
+    ...params,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The task's eligible contacts with who holds them (masked phones only). */
+export async function taskContacts(task: TaskView, query: TaskContactQuery) {
+  const { from, params } = await taskContactsFrom(task, query);
   const [rows, counted] = await Promise.all([
     prisma.$queryRawUnsafe<
       {
