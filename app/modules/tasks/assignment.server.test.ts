@@ -8,7 +8,7 @@ import { saveSchedule } from './agents.server';
 import { assignManually, assignmentSummary, rebalanceWhereAgentsLeft, runAssignment, takeBack } from './assignment.server';
 import { agentsForTask, eligibleContacts } from './dispatch.server';
 import { TaskInputSchema } from './task-schema';
-import { createTask, transitionTask } from './tasks.server';
+import { createTask, transitionTask, updateTask } from './tasks.server';
 import { insertContacts } from './test-data.server';
 
 const actor = { name: 'supervisor' };
@@ -137,6 +137,24 @@ describe('even automatic assignment', () => {
     expect(c[agents.half]).toBeUndefined();
     expect(c[agents.full]?.total).toBe(300);
     await saveSchedule(actor, agents.half, { weekly: EVERY_DAY('09:00', '13:00'), exceptions: [] });
+  });
+});
+
+describe('changing the selection', () => {
+  it('releases the contacts the new condition no longer includes', async () => {
+    const t = await task({ mode: 'even' });
+    await runAssignment(actor, t.id);
+    const input = TaskInputSchema.parse({
+      projectId,
+      name: t.name,
+      condition: SENIOR,
+      channel: 'agent',
+      dialMode: 'preview',
+      skillGroupIds: [groupId],
+      assignment: { mode: 'even' },
+    });
+    await updateTask(actor, t.id, input);
+    expect(await prisma.taskAssignment.count({ where: { taskId: t.id } })).toBe(100);
   });
 });
 

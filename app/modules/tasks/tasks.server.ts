@@ -158,7 +158,15 @@ export async function updateTask(actor: AuditActor, id: string, input: TaskInput
   if (before.status === 'running') throw new TaskInvalid('running', [], 'tasks.errors.running');
   const condition = await validate({ ...input, projectId: before.projectId });
   const task = await prisma.task.update({ where: { id }, data: data({ ...input, projectId: before.projectId }, condition) });
-  await audit(actor, 'task.update', id, { name: task.name });
+  // Contacts the new selection no longer includes leave their agents.
+  const { sql, params } = await taskContactSql({ projectId: before.projectId, condition });
+  const released = await prisma.$executeRawUnsafe(
+    `DELETE FROM "TaskAssignment" a WHERE a."taskId" = $${params.length + 1}::uuid
+       AND NOT EXISTS (SELECT 1 FROM "Contact" c WHERE c."id" = a."contactId" AND ${sql})`,
+    ...params,
+    id,
+  );
+  await audit(actor, 'task.update', id, { name: task.name, released });
   return task;
 }
 
