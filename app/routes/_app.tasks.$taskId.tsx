@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { AssignmentPanel } from '../components/tasks/AssignmentPanel';
+import { STATUS_COLOR } from '../components/tasks/status';
 import { TaskForm } from '../components/tasks/TaskForm';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
@@ -165,14 +166,6 @@ export const action = withPermission('tasks.manage', async ({ request, params, u
     }
   }
 });
-
-const STATUS_COLOR: Record<string, string> = {
-  draft: 'default',
-  running: 'green',
-  paused: 'orange',
-  completed: 'blue',
-  stopped: 'red',
-};
 
 export default function TaskPage() {
   const data = useLoaderData<typeof loader>();

@@ -1,6 +1,7 @@
 import { Link, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
 import { Button, Select, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { STATUS_COLOR } from '../components/tasks/status';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
@@ -25,13 +26,6 @@ export const loader = withPermission('tasks.view', async ({ request, user }) => 
 });
 
 type Row = Awaited<ReturnType<typeof listTasks>>[number];
-const STATUS_COLOR: Record<string, string> = {
-  draft: 'default',
-  running: 'green',
-  paused: 'orange',
-  completed: 'blue',
-  stopped: 'red',
-};
 
 export default function TasksPage() {
   const { tasks, projects, canManage, timeZone } = useLoaderData<typeof loader>();
@@ -104,7 +98,7 @@ export default function TasksPage() {
           {
             title: t('tasks.status'),
             dataIndex: 'status',
-            render: (s: string) => <Tag color={STATUS_COLOR[s]}>{t(`tasks.statuses.${s}`)}</Tag>,
+            render: (s: Row['status']) => <Tag color={STATUS_COLOR[s]}>{t(`tasks.statuses.${s}`)}</Tag>,
           },
           { title: t('tasks.form.priority'), dataIndex: 'priority' },
           { title: t('tasks.rulesVersion'), dataIndex: 'rulesVersion', render: (v: number | null) => (v ? `v${v}` : '—') },

@@ -2,6 +2,7 @@ import { useFetcher, useSearchParams } from '@remix-run/react';
 import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { assignmentSummary, listRuns, RunResult, taskContacts } from '../../modules/tasks/assignment.server';
 import type { Condition } from '../../rules/condition';
 import type { RuleScope } from '../../rules/types';
 import { formatDateTime } from '../../utils/format';
@@ -12,31 +13,9 @@ interface Props {
   canManage: boolean;
   finished: boolean;
   agents: { id: string; displayName: string }[];
-  summary: { agentId: string; displayName: string; total: number; manual: number; open: number }[];
-  runs: {
-    id: string;
-    mode: string;
-    dryRun: boolean;
-    assigned: number;
-    released: number;
-    keptManual: number;
-    unassigned: number;
-    perAgent: Record<string, number>;
-    createdBy: string;
-    createdAt: string;
-  }[];
-  contacts: {
-    total: number;
-    rows: {
-      id: string;
-      name: string;
-      phoneMasked: string;
-      tags: string[];
-      attempts: number;
-      agentName: string | null;
-      source: string | null;
-    }[];
-  };
+  summary: Awaited<ReturnType<typeof assignmentSummary>>;
+  runs: Awaited<ReturnType<typeof listRuns>>;
+  contacts: Awaited<ReturnType<typeof taskContacts>>;
   page: number;
   pageSize: number;
   timeZone: string;
@@ -48,15 +27,7 @@ interface Props {
 interface RunData {
   ok: boolean;
   error?: string;
-  result?: {
-    dryRun: boolean;
-    assigned: number;
-    released: number;
-    keptManual: number;
-    unassigned: number;
-    perAgent: { agentId: string; displayName: string; count: number }[];
-    perSegment: { label: string; count: number }[];
-  };
+  result?: RunResult;
   count?: number;
 }
 
