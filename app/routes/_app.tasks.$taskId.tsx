@@ -177,18 +177,18 @@ export default function TaskPage() {
   const [asking, setAsking] = useState<TaskAction | null>(null);
   const [reason, setReason] = useState('');
   const revalidator = useRevalidator();
-  // Live progress: refresh every 10 s while the task runs.
+  const tab = params.get('tab') ?? 'overview';
+  // Live progress: refresh every 10 s while the task runs and its progress is on screen.
   useEffect(() => {
-    if (task.status !== 'running') return;
+    if (task.status !== 'running' || tab !== 'overview') return;
     const timer = setInterval(() => revalidator.state === 'idle' && revalidator.revalidate(), 10_000);
     return () => clearInterval(timer);
-  }, [task.status, revalidator]);
+  }, [task.status, tab, revalidator]);
   useEffect(() => {
     if (lifecycle.state === 'idle' && lifecycle.data?.ok) setAsking(null);
   }, [lifecycle.state, lifecycle.data]);
   const transition = (action: TaskAction, why = '') =>
     lifecycle.submit({ intent: 'transition', action, reason: why } as never, { method: 'post', encType: 'application/json' });
-  const tab = params.get('tab') ?? 'overview';
   const counted =
     form.data && 'matching' in form.data
       ? { matching: form.data.matching as number, eligible: form.data.eligible as number }
