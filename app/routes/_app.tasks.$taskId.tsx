@@ -15,16 +15,16 @@ import { contactScope } from '../modules/lists/contact-scope';
 import { projectTags } from '../modules/lists/contacts.server';
 import type { FieldDef } from '../modules/lists/field-template';
 import { listAgents } from '../modules/projects/skill-groups.server';
+import { runAssignment } from '../modules/tasks/assignment.server';
+import { allowedActions, editable, needsReason, TASK_ACTIONS, type TaskAction } from '../modules/tasks/lifecycle';
 import {
   assignManually,
   assignmentSummary,
   filteredContactIds,
   listRuns,
-  runAssignment,
   takeBack,
   taskContacts,
-} from '../modules/tasks/assignment.server';
-import { allowedActions, editable, needsReason, TASK_ACTIONS, type TaskAction } from '../modules/tasks/lifecycle';
+} from '../modules/tasks/manual-assignment.server';
 import { taskFormOptions } from '../modules/tasks/task-options.server';
 import { CountIntent, countIntent, refusal, SaveIntent, saveIntent, taskOrNotFound } from '../modules/tasks/task-route.server';
 import { TransitionRefused, taskProgress, transitionTask } from '../modules/tasks/tasks.server';

@@ -4,7 +4,7 @@ import { insertUser } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
 import { createProject } from '../projects/projects.server';
 import { agentsOverview, importSchedules, saveSchedule } from './agents.server';
-import { assignManually } from './assignment.server';
+import { assignManually } from './manual-assignment.server';
 import { TaskInputSchema } from './task-schema';
 import { createTask } from './tasks.server';
 import { insertContacts } from './test-data.server';
