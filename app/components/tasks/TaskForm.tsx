@@ -1,11 +1,9 @@
-import { Alert, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Switch, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AGENT_WEIGHT_SCOPE, scoreScope } from '../../modules/tasks/assignment-scope';
 import type { TaskFormOptions } from '../../modules/tasks/task-options.server';
 import {
-  ASSIGNMENT_MODES,
   CALLER_ID_STRATEGIES,
   CHANNELS,
   type Channel,
@@ -13,16 +11,12 @@ import {
   type DialMode,
   defaultAssignmentMode,
   guidance,
-  ROBOT_QUESTION_TYPES,
   type TaskInput,
-  TRANSFER_RULES,
 } from '../../modules/tasks/task-schema';
 import type { Condition, RuleError } from '../../rules';
-import { ConditionBuilder, EMPTY_CONDITION, FormulaEditor, RuleErrors } from '../rules';
-
-// Row keys for editable lists (crypto.randomUUID needs a secure context; plain HTTP intranets have none).
-let keyCounter = 0;
-const newKey = () => `k${++keyCounter}`;
+import { ConditionBuilder, EMPTY_CONDITION, RuleErrors } from '../rules';
+import { AssignmentSettings, newKey, type SegmentDraft } from './AssignmentSettings';
+import { ChannelSettings } from './ChannelSettings';
 
 type Options = Omit<TaskFormOptions, 'scope'> & { scope: TaskFormOptions['scope'] };
 
@@ -64,7 +58,7 @@ export function TaskForm({
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [condition, setCondition] = useState<Condition>((initial.condition as Condition) ?? EMPTY_CONDITION);
-  const [segments, setSegments] = useState(
+  const [segments, setSegments] = useState<SegmentDraft[]>(
     initial.assignment.segments.map((s) => ({
       ...s,
       condition: (s.condition as Condition) ?? EMPTY_CONDITION,
@@ -96,7 +90,6 @@ export function TaskForm({
   const agentOptions = options.agents.map((a) => ({ value: a.id, label: a.displayName }));
   const fieldError = (name: string) =>
     errors[name] ? { validateStatus: 'error' as const, help: t(errors[name]!, { defaultValue: errors[name] }) } : {};
-  const score = useMemo(() => scoreScope(options.scope), [options.scope]);
 
   // biome-ignore lint/suspicious/noExplicitAny: antd hands over the nested form values untyped
   const submit = (values: Record<string, any>) => {
@@ -337,163 +330,21 @@ export function TaskForm({
         </Row>
       </Card>
 
-      {channel === 'robot' ? (
-        <Card size="small" title={t('tasks.form.robot')} style={{ marginBottom: 16 }}>
-          <Row gutter={16}>
-            {ROBOT_QUESTION_TYPES.map((q) => (
-              <Col span={12} key={q}>
-                <Form.Item name={['robot', 'prompts', q]} label={t('tasks.form.prompt', { type: t(`tasks.questionTypes.${q}`) })}>
-                  <Input />
-                </Form.Item>
-              </Col>
-            ))}
-          </Row>
-          <Row gutter={16}>
-            <Col span={8}>
-              <Form.Item name={['robot', 'maxRetries']} label={t('tasks.form.maxRetries')}>
-                <InputNumber min={0} max={5} style={{ width: '100%' }} />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name={['robot', 'transferRule']} label={t('tasks.form.transferRule')}>
-                <Select
-                  optionFilterProp="label"
-                  options={TRANSFER_RULES.map((r) => ({ value: r, label: t(`tasks.transfer.${r}`) }))}
-                />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name={['robot', 'transferSkillGroupId']} label={t('tasks.form.transferGroup')}>
-                <Select optionFilterProp="label" allowClear options={groupOptions} />
-              </Form.Item>
-            </Col>
-          </Row>
-        </Card>
-      ) : null}
+      <ChannelSettings channel={channel} groupOptions={groupOptions} notifiers={options.notifiers} />
 
-      {channel === 'online' ? (
-        <Card size="small" title={t('tasks.form.online')} style={{ marginBottom: 16 }}>
-          <Form.Item name={['online', 'notifyInstallationId']} label={t('tasks.form.notifyPlugin')}>
-            <Select
-              optionFilterProp="label"
-              allowClear
-              placeholder={options.notifiers.length ? undefined : t('tasks.form.noNotifier')}
-              options={options.notifiers.map((n) => ({ value: n.installationId, label: n.name }))}
-            />
-          </Form.Item>
-          <Form.Item name={['online', 'template']} label={t('tasks.form.template')} extra={t('tasks.form.templateHelp')}>
-            <Input.TextArea rows={2} />
-          </Form.Item>
-          <Form.Item name={['online', 'linkValidDays']} label={t('tasks.form.linkValidDays')}>
-            <InputNumber min={1} max={90} />
-          </Form.Item>
-        </Card>
-      ) : null}
-
-      <Card size="small" title={t('tasks.form.assignment')} style={{ marginBottom: 16 }}>
-        <Row gutter={16}>
-          <Col span={8}>
-            <Form.Item name={['assignment', 'mode']} label={t('tasks.form.assignmentMode')}>
-              <Select
-                optionFilterProp="label"
-                data-testid="assignment-mode"
-                options={ASSIGNMENT_MODES.map((m) => ({ value: m, label: t(`tasks.modes.${m}`) }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={16}>
-            <Typography.Paragraph type="secondary" style={{ marginTop: 30 }}>
-              {t(`tasks.modeHelp.${mode}`)}
-            </Typography.Paragraph>
-          </Col>
-        </Row>
-        {mode === 'pool' ? (
-          <Form.Item
-            name={['assignment', 'proficiencyRouting']}
-            label={t('tasks.form.proficiencyRouting')}
-            valuePropName="checked"
-          >
-            <Switch />
-          </Form.Item>
-        ) : null}
-        {mode === 'even' || mode === 'segments' || mode === 'formula' ? (
-          <Form.Item label={t('tasks.form.weightFormula')} extra={t('tasks.form.weightHelp')}>
-            <FormulaEditor scope={AGENT_WEIGHT_SCOPE} value={weightFormula} onChange={setWeightFormula} expect="number" />
-          </Form.Item>
-        ) : null}
-        {mode === 'formula' ? (
-          <Form.Item label={t('tasks.form.scoreFormula')} extra={t('tasks.form.scoreHelp')}>
-            <FormulaEditor scope={score} value={scoreFormula} onChange={setScoreFormula} expect="number" />
-          </Form.Item>
-        ) : null}
-        {mode === 'segments' ? (
-          <Space orientation="vertical" style={{ width: '100%' }}>
-            {segments.map((segment, i) => (
-              <Card
-                key={segment.key}
-                size="small"
-                title={t('tasks.form.segment', { n: i + 1 })}
-                extra={
-                  <Button size="small" danger onClick={() => setSegments(segments.filter((_, j) => j !== i))}>
-                    {t('tasks.form.remove')}
-                  </Button>
-                }
-              >
-                <Input
-                  placeholder={t('tasks.form.segmentLabel')}
-                  value={segment.label}
-                  onChange={(e) => setSegments(segments.map((s, j) => (j === i ? { ...s, label: e.target.value } : s)))}
-                  style={{ marginBottom: 8 }}
-                />
-                <ConditionBuilder
-                  scope={options.scope}
-                  value={segment.condition}
-                  onChange={(c) => setSegments(segments.map((s, j) => (j === i ? { ...s, condition: c } : s)))}
-                  disabled={disabled}
-                />
-                <Space style={{ marginTop: 8 }} wrap>
-                  <Select
-                    optionFilterProp="label"
-                    mode="multiple"
-                    placeholder={t('tasks.form.skillGroups')}
-                    style={{ minWidth: 240 }}
-                    value={segment.skillGroupIds}
-                    options={groupOptions}
-                    onChange={(v) => setSegments(segments.map((s, j) => (j === i ? { ...s, skillGroupIds: v } : s)))}
-                  />
-                  <Select
-                    optionFilterProp="label"
-                    mode="multiple"
-                    placeholder={t('tasks.form.agents')}
-                    style={{ minWidth: 240 }}
-                    value={segment.agentIds}
-                    options={agentOptions}
-                    onChange={(v) => setSegments(segments.map((s, j) => (j === i ? { ...s, agentIds: v } : s)))}
-                  />
-                </Space>
-              </Card>
-            ))}
-            <Button
-              onClick={() =>
-                setSegments([
-                  ...segments,
-                  { condition: EMPTY_CONDITION, skillGroupIds: [], agentIds: [], label: '', key: newKey() },
-                ])
-              }
-              data-testid="add-segment"
-            >
-              {t('tasks.form.addSegment')}
-            </Button>
-            <Form.Item
-              name={['assignment', 'fallbackGroups']}
-              label={t('tasks.form.fallback')}
-              extra={t('tasks.form.fallbackHelp')}
-            >
-              <Select optionFilterProp="label" mode="multiple" options={groupOptions} />
-            </Form.Item>
-          </Space>
-        ) : null}
-      </Card>
+      <AssignmentSettings
+        mode={mode}
+        scope={options.scope}
+        groupOptions={groupOptions}
+        agentOptions={agentOptions}
+        weightFormula={weightFormula}
+        onWeightFormula={setWeightFormula}
+        scoreFormula={scoreFormula}
+        onScoreFormula={setScoreFormula}
+        segments={segments}
+        onSegments={setSegments}
+        disabled={disabled}
+      />
       {errors._form ? (
         <Alert type="error" title={t(errors._form, { defaultValue: errors._form })} style={{ marginBottom: 16 }} />
       ) : null}
