@@ -18,11 +18,11 @@ async function chooseMany(page: Page, select: Locator, option: string) {
   await expect(dropdown).toHaveCount(0);
 }
 
-async function newTask(page: Page, name: string) {
+async function newTask(page: Page, name: string, project = INSURANCE) {
   await page.goto('/tasks');
   await page.getByTestId('new-task').click();
   await expect(page).toHaveURL(/\/tasks\/new/);
-  await choose(page, page.getByTestId('task-project').locator('.ant-select'), INSURANCE);
+  await choose(page, page.getByTestId('task-project').locator('.ant-select'), project);
   await page.getByTestId('task-name').fill(name);
 }
 
@@ -101,4 +101,17 @@ test('a supervisor assigns 50 contacts of a preview task by hand, then rebalance
   await expect(lina.locator('td').nth(2)).toHaveText('50');
   await choose(page, page.getByTestId('holder-filter').locator('.ant-select'), 'Unassigned');
   await expect(page.getByText('0 contacts', { exact: true })).toBeVisible();
+});
+
+test('choosing the robot channel for a sales project warns that robots convert poorly for sales', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  const name = `E2E 机器人 ${Date.now()}`;
+  await newTask(page, name, '幸福里 · 二手房营销');
+  await choose(page, field(page, 'Channel'), 'Robot (AI/IVR)');
+  await expect(page.getByTestId('guidance-robotSales')).toContainText('Robots convert poorly for sales');
+  await page.getByLabel('Prompt for yes/no').fill('请回答“是”或“否”。');
+  await page.getByTestId('save-task').click();
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Prompt for yes/no')).toHaveValue('请回答“是”或“否”。');
 });
