@@ -40,8 +40,8 @@ test('an agent opening an admin page gets a 403 page inside the shell, not a cra
 
 test('modules not built yet say so honestly', async ({ page }) => {
   await loginAs(page, 'supervisor');
-  await page.getByTestId('side-nav').getByText('Tasks', { exact: true }).click();
-  await expect(page.getByTestId('not-available')).toHaveText('Tasks is not available yet');
+  await page.getByTestId('side-nav').getByText('Monitoring', { exact: true }).click();
+  await expect(page.getByTestId('not-available')).toHaveText('Monitoring is not available yet');
 });
 
 test('switching to Chinese shows Chinese labels and is remembered for the user', async ({ page }) => {

@@ -36,7 +36,7 @@ describe('an agent never receives a full phone number', () => {
           projectId,
           contactId: '1',
           importId: crypto.randomUUID(),
-          module: 'tasks',
+          module: 'monitoring',
           installationId: crypto.randomUUID(),
         };
         const req = request(`/x?full=1`, {

@@ -16,7 +16,7 @@ export const NAVIGATION: NavItem[] = [
   { key: 'dashboard', path: '/dashboard', permission: 'dashboard.view', built: true },
   { key: 'projects', path: '/projects', permission: 'projects.view', built: true },
   { key: 'lists', path: '/lists', permission: 'lists.view', built: true },
-  { key: 'tasks', path: '/tasks', permission: 'tasks.view', built: false },
+  { key: 'tasks', path: '/tasks', permission: 'tasks.view', built: true },
   { key: 'questionnaires', path: '/questionnaires', permission: 'questionnaires.view', built: true },
   { key: 'dialing', path: '/dialing', permission: 'dialing.view', built: false },
   { key: 'wrapup', path: '/wrapup', permission: 'wrapup.view', built: false },

@@ -9,6 +9,8 @@ import questionnairesEn from './locales/questionnaires/en.json';
 import questionnairesZhCN from './locales/questionnaires/zh-CN.json';
 import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
+import tasksEn from './locales/tasks/en.json';
+import tasksZhCN from './locales/tasks/zh-CN.json';
 import zhCN from './locales/zh-CN.json';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -19,9 +21,18 @@ export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 // strings keeps them in its own file under locales/<module>/, mounted under its key.
 export const resources = {
   'zh-CN': {
-    translation: { ...zhCN, rules: rulesZhCN, plugins: pluginsZhCN, lists: listsZhCN, questionnaires: questionnairesZhCN },
+    translation: {
+      ...zhCN,
+      rules: rulesZhCN,
+      plugins: pluginsZhCN,
+      lists: listsZhCN,
+      questionnaires: questionnairesZhCN,
+      tasks: tasksZhCN,
+    },
   },
-  en: { translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn, questionnaires: questionnairesEn } },
+  en: {
+    translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn, questionnaires: questionnairesEn, tasks: tasksEn },
+  },
 } as const;
 
 export function isLanguage(value: unknown): value is Language {

@@ -19,6 +19,12 @@ export const jobCatalog = {
     // Resumes after its checkpoint (EnrichmentRun.lastId); a CRM that fails is recorded per batch.
     queue: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deleteAfterSeconds: 7 * 86400 },
   },
+  'tasks.rebalance': {
+    payload: z.object({}),
+    queue: { retryLimit: 1, expireInSeconds: 600, deleteAfterSeconds: 86400 },
+    // Every 15 minutes: tasks whose contacts sit with an agent who left or is absent are rebalanced.
+    cron: '*/15 * * * *',
+  },
   'auth.purge': {
     payload: z.object({}),
     queue: { retryLimit: 2, expireInSeconds: 300, deleteAfterSeconds: 86400 },

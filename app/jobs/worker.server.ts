@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { purgeAuthRecords } from '../modules/auth/session.server';
 import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
+import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
 import { logger } from '../utils/logger.server';
 import { boss } from './boss.server';
 import { type JobName, jobCatalog } from './catalog';
@@ -14,6 +15,7 @@ const handlers: { [N in JobName]: Handler<N> } = {
   'system.heartbeat': (payload) => runHeartbeat(payload.reason),
   'lists.import': (payload) => runImport(payload.importId),
   'lists.enrich': (payload) => runEnrichment(payload.runId),
+  'tasks.rebalance': () => rebalanceWhereAgentsLeft(),
   'auth.purge': () => purgeAuthRecords(),
 };
 

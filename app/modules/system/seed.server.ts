@@ -6,6 +6,7 @@ import { saveSkillGroup } from '../projects/skill-groups.server';
 import { seedDemoQuestionnaires } from '../questionnaires/demo.server';
 import { createUser } from '../users/users.server';
 import { seedDemoLists } from './demo-lists.server';
+import { seedDemoTasks } from './demo-tasks.server';
 
 const DEMO_USERS: { login: string; displayName: string; role: Role; locale: 'zh-CN' | 'en' | null }[] = [
   { login: 'admin', displayName: '系统管理员 Admin', role: 'admin', locale: null },
@@ -22,7 +23,7 @@ export interface SeedResult {
 
 /**
  * Demo data for an empty database: one user per role, two demo projects with their contacts and
- * their published questionnaires.
+ * their published questionnaires, agents with shifts and skills, and tasks.
  * Passwords are random unless
  * WAIHU_DEMO_PASSWORD is set, and are shown once, by the caller, on first start.
  */
@@ -42,6 +43,9 @@ export async function seedDemo(): Promise<SeedResult> {
     { name: '回访组', description: '新契约回访', members: [{ userId: agent.id, proficiency: 4 }] },
   );
   await seedDemoQuestionnaires();
+  // More agents (their passwords are not printed: WAIHU_DEMO_PASSWORD, or an admin resets them),
+  // shifts, skill groups and one task per channel.
+  await seedDemoTasks(fixed);
   return { seeded: true, credentials };
 }
 
