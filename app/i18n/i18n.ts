@@ -1,5 +1,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import dialingEn from './locales/dialing/en.json';
+import dialingZhCN from './locales/dialing/zh-CN.json';
 import en from './locales/en.json';
 import listsEn from './locales/lists/en.json';
 import listsZhCN from './locales/lists/zh-CN.json';
@@ -28,10 +30,19 @@ export const resources = {
       lists: listsZhCN,
       questionnaires: questionnairesZhCN,
       tasks: tasksZhCN,
+      dialing: dialingZhCN,
     },
   },
   en: {
-    translation: { ...en, rules: rulesEn, plugins: pluginsEn, lists: listsEn, questionnaires: questionnairesEn, tasks: tasksEn },
+    translation: {
+      ...en,
+      rules: rulesEn,
+      plugins: pluginsEn,
+      lists: listsEn,
+      questionnaires: questionnairesEn,
+      tasks: tasksEn,
+      dialing: dialingEn,
+    },
   },
 } as const;
 

@@ -86,6 +86,7 @@ export function liveResponse(request: Request, accept: (event: LiveEvent) => boo
         if (accept(event)) send(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`);
       });
       const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
+      keepAlive.unref?.();
       cleanup = () => {
         clearInterval(keepAlive);
         unsubscribe();

@@ -1,0 +1,110 @@
+import { prisma } from '../../db/prisma.server';
+import { readSetting, writeSetting } from '../system/settings.server';
+import type { Refusal } from './compliance';
+
+// What the dialing page shows: calls in flight, agents by state, and per running task what limits
+// dialing right now ("why isn't it dialing?") — the dialer's own status plus the gate's refusals.
+
+/** The dialer's latest word on a task, written every few seconds by the process that paces it. */
+export interface DialerTaskStatus {
+  taskId: string;
+  dialerId: string;
+  at: string;
+  level: number;
+  reason: string;
+  readyAgents: number;
+  busyAgents: number;
+  ringing: number;
+  /** What stopped launches in the last round, e.g. noReadyAgents, outsideHours, noContacts. */
+  limits: string[];
+}
+
+const statusKey = (taskId: string) => `dialer.task.${taskId}`;
+
+export async function writeDialerStatus(status: DialerTaskStatus) {
+  await writeSetting(statusKey(status.taskId), status as unknown as Parameters<typeof writeSetting>[1]);
+}
+
+export async function dialingSnapshot(now = new Date()) {
+  const since = new Date(now.getTime() - 15 * 60_000);
+  const today = new Date(now.getTime() - 24 * 3_600_000);
+  const [tasks, inFlight, agents, refusals, results] = await Promise.all([
+    prisma.task.findMany({
+      where: { status: 'running' },
+      orderBy: { priority: 'desc' },
+      select: { id: true, name: true, dialMode: true, channel: true },
+    }),
+    prisma.callAttempt.findMany({
+      where: { endedAt: null },
+      orderBy: { queuedAt: 'desc' },
+      take: 200,
+      select: {
+        id: true,
+        taskId: true,
+        contactId: true,
+        state: true,
+        mode: true,
+        agentId: true,
+        queuedAt: true,
+        answeredAt: true,
+      },
+    }),
+    prisma.agentPresence.findMany({ where: { NOT: { state: 'offline' } }, orderBy: { since: 'asc' } }),
+    prisma.dialRefusal.groupBy({
+      by: ['taskId', 'reason'],
+      where: { at: { gte: since } },
+      _count: { _all: true },
+      _min: { until: true },
+    }),
+    prisma.callAttempt.groupBy({ by: ['taskId', 'result'], where: { endedAt: { gte: today } }, _count: { _all: true } }),
+  ]);
+  const users = await prisma.user.findMany({
+    where: { id: { in: agents.map((a) => a.userId) } },
+    select: { id: true, displayName: true },
+  });
+  const names = new Map(users.map((u) => [u.id, u.displayName]));
+  const contacts = await prisma.contact.findMany({
+    where: { id: { in: inFlight.map((a) => a.contactId) } },
+    select: { id: true, phoneMasked: true },
+  });
+  const masked = new Map(contacts.map((c) => [String(c.id), c.phoneMasked]));
+  const taskViews = await Promise.all(
+    tasks.map(async (t) => {
+      const status = await readSetting<DialerTaskStatus>(statusKey(t.id));
+      const count = (result: string) => results.find((r) => r.taskId === t.id && r.result === result)?._count._all ?? 0;
+      const human = count('connected') + count('abandoned');
+      return {
+        ...t,
+        status,
+        stale: !status || now.getTime() - Date.parse(status.at) > 15_000,
+        inFlight: inFlight.filter((a) => a.taskId === t.id).length,
+        connectedToday: count('connected'),
+        abandonRateToday: human ? count('abandoned') / human : 0,
+        refusals: refusals
+          .filter((r) => r.taskId === t.id)
+          .map((r) => ({ reason: r.reason as Refusal, count: r._count._all, until: r._min.until?.toISOString() ?? null }))
+          .sort((a, b) => b.count - a.count),
+      };
+    }),
+  );
+  return {
+    tasks: taskViews,
+    calls: inFlight.map((a) => ({
+      id: a.id,
+      taskId: a.taskId,
+      phone: masked.get(String(a.contactId)) ?? '',
+      state: a.state,
+      mode: a.mode,
+      agent: a.agentId ? (names.get(a.agentId) ?? '') : '',
+      since: (a.answeredAt ?? a.queuedAt).toISOString(),
+    })),
+    agents: agents.map((a) => ({
+      userId: a.userId,
+      name: names.get(a.userId) ?? a.userId,
+      state: a.state,
+      pauseReason: a.pauseReason,
+      since: a.since.toISOString(),
+      auto: a.auto,
+    })),
+  };
+}
