@@ -45,6 +45,8 @@ export default defineConfig({
       WAIHU_DATA_DIR: `.data-e2e-${PORT}`,
       WAIHU_DEMO_PASSWORD: E2E_PASSWORD,
       WAIHU_LOG_LEVEL: 'warn',
+      // The demo's predictive task dials on the sim switch; faster than real time keeps the dialing test short.
+      WAIHU_SIM_TIME_SCALE: '10',
     },
   },
 });

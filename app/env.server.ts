@@ -14,6 +14,10 @@ const EnvSchema = z.object({
   WAIHU_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   WAIHU_DEMO_PASSWORD: z.string().min(8).optional(),
   WAIHU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The embedded sim switch runs this many times faster than real time (demos: 10). */
+  WAIHU_SIM_TIME_SCALE: z.coerce.number().min(0.1).max(100).default(1),
+  /** Demo agents answered by the sim switch: on by default for `waihu start`, off for `waihu dialer`. */
+  WAIHU_AUTO_AGENTS: z.enum(['true', 'false']).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string };

@@ -72,7 +72,9 @@ async function runRoles(roles: { web?: boolean; worker?: boolean; dialer?: boole
     if (result.seeded) process.stdout.write(formatCredentials(result.credentials));
   }
   if (roles.worker) await startWorker();
-  if (roles.dialer) stops.push((await startDialer()).stop);
+  // The all-in-one demo (`waihu start`) lets auto-agents take calls unless WAIHU_AUTO_AGENTS=false.
+  const autoAgents = env().WAIHU_AUTO_AGENTS ? env().WAIHU_AUTO_AGENTS === 'true' : !!roles.seed;
+  if (roles.dialer) stops.push((await startDialer({ autoAgents })).stop);
   if (roles.web) stops.push((await startWebServer()).close);
 }
 

@@ -119,7 +119,7 @@ export default function DialingPage() {
                     ) : null}
                     {row.status?.limits.map((l) => (
                       <Tag key={l} color="orange">
-                        {t(`dialing.limits.${l}`, { defaultValue: l })}
+                        {t(`dialing.limits.${l}`, { defaultValue: t(`dialing.refusals.${l}`, { defaultValue: l }) })}
                       </Tag>
                     ))}
                     {row.refusals.slice(0, 4).map((r) => (

@@ -9,7 +9,17 @@ import { HISTORY_RESULTS } from './gate.server';
 
 export const IN_FLIGHT = ['queued', 'dialing', 'ringing', 'answered', 'connected', 'abandoned', 'robot'] as const;
 export type AttemptState = (typeof IN_FLIGHT)[number] | 'ended' | 'failed';
-export type AttemptResult = 'connected' | 'abandoned' | 'busy' | 'noAnswer' | 'machine' | 'invalid' | 'failed' | 'robot';
+/** `notPlaced`: the switch or gateway never placed the call — not counted as an attempt on the contact. */
+export type AttemptResult =
+  | 'connected'
+  | 'abandoned'
+  | 'busy'
+  | 'noAnswer'
+  | 'machine'
+  | 'invalid'
+  | 'failed'
+  | 'robot'
+  | 'notPlaced';
 
 async function move(attemptId: string, from: AttemptState[], data: Record<string, unknown>): Promise<boolean> {
   const { count } = await prisma.callAttempt.updateMany({ where: { id: attemptId, state: { in: from } }, data });
@@ -69,6 +79,7 @@ export async function finishAttempt(attemptId: string, finish: Finish, at = new 
     });
     if (count === 0) return false;
     await tx.activeCall.deleteMany({ where: { attemptId } });
+    if (finish.result === 'notPlaced') return true;
     const previous = await tx.callAttempt.findMany({
       where: { contactId: attempt.contactId, projectId: attempt.projectId, endedAt: { not: null } },
       orderBy: { queuedAt: 'asc' },

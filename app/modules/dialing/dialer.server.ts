@@ -1,11 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { prisma } from '../../db/prisma.server';
+import { env } from '../../env.server';
+import { callHook, enabledInstallations } from '../../plugins/installations.server';
+import type { OutcomeProfile } from '../../plugins/sdk';
+import { startAutoAgents } from '../../telephony/sim/auto-agents';
+import { createSimSwitch, type SimSwitch } from '../../telephony/sim/sim-switch';
 import { logger } from '../../utils/logger.server';
+import { runningTasks } from '../tasks/dispatch.server';
+import { finishAttempt } from './attempts.server';
+import { agentEndpoint, agentOfEndpoint, DialerEngine, type EngineTask } from './engine.server';
+import { publishLive } from './live.server';
+import { expireStaleAgents, setAgentState } from './presence.server';
 
-/**
- * The dialer role. Pacing loops per running task arrive with the dialing module; until then the
- * process only reports that it runs, so deployments can already be shaped around it.
- */
-export async function startDialer(): Promise<{ stop: () => Promise<void> }> {
-  const log = logger.child({ role: 'dialer' });
-  log.info('dialer started: no tasks to pace yet (the dialing module is not built)');
-  return { stop: async () => log.info('dialer stopped') };
+// The dialer process. Each running task is paced by exactly one dialer: the one holding the task's
+// PostgreSQL advisory lock (on a connection of its own, so a dead process releases it at once).
+// A dialer that takes a task over ends the attempts the previous owner left in flight: they were
+// calls on that process's switch, which died with it.
+
+const ROUND_MS = 1000;
+const SIM_PROFILE: OutcomeProfile = {
+  answer: 0.45,
+  busy: 0.1,
+  noAnswer: 0.3,
+  machine: 0.1,
+  invalid: 0.05,
+  ringMeanSec: 12,
+  talkMeanSec: 90,
+};
+const SIM_TRUNKS = [
+  { id: 'sim-e1-a', capacity: 30 },
+  { id: 'sim-e1-b', capacity: 30 },
+];
+const SIM_CALLER_IDS = ['057188880001', '057188880002', '02166660001', '01088880001'];
+
+interface Carrier {
+  trunks: string[];
+  callerIds: string[];
+}
+
+/** Trunks and caller IDs of a carrier installation (cached a minute), or the sim defaults. */
+function carrierLookup() {
+  const cache = new Map<string, { at: number; value: Carrier }>();
+  return async (installationId: string | null): Promise<Carrier> => {
+    if (!installationId) return { trunks: SIM_TRUNKS.map((t) => t.id), callerIds: SIM_CALLER_IDS };
+    const hit = cache.get(installationId);
+    if (hit && Date.now() - hit.at < 60_000) return hit.value;
+    const [trunks, callerIds] = await Promise.all([callHook(installationId, 'trunks'), callHook(installationId, 'callerIds')]);
+    const value = {
+      trunks: trunks.ok && Array.isArray(trunks.value) ? (trunks.value as { id: string }[]).map((t) => t.id) : [],
+      callerIds:
+        callerIds.ok && Array.isArray(callerIds.value) ? (callerIds.value as { number: string }[]).map((c) => c.number) : [],
+    };
+    cache.set(installationId, { at: Date.now(), value });
+    return value;
+  };
+}
+
+/** The sim switch with the trunks and outcome profile of the installed sim carrier, if any. */
+async function simSwitch(): Promise<SimSwitch> {
+  const installations = await enabledInstallations(['sim-carrier']);
+  let profile = SIM_PROFILE;
+  let trunks = SIM_TRUNKS;
+  const first = installations[0];
+  if (first) {
+    const [p, t] = await Promise.all([callHook(first.id, 'outcomeProfile'), callHook(first.id, 'trunks')]);
+    if (p.ok && p.value) profile = p.value as OutcomeProfile;
+    if (t.ok && Array.isArray(t.value)) trunks = [...SIM_TRUNKS, ...(t.value as { id: string; capacity: number }[])];
+  }
+  return createSimSwitch({ profile, trunks, timeScale: env().WAIHU_SIM_TIME_SCALE, seed: randomUUID() });
+}
+
+export interface DialerOptions {
+  autoAgents?: boolean;
+  dialerId?: string;
+  /** Tests inject a switch on a virtual clock. */
+  softswitch?: SimSwitch;
+}
+
+export async function startDialer(
+  options: DialerOptions = {},
+): Promise<{ stop: () => Promise<void>; engine: DialerEngine; dialerId: string }> {
+  const dialerId = options.dialerId ?? `dialer-${randomUUID().slice(0, 8)}`;
+  const log = logger.child({ role: 'dialer', dialerId });
+  const sw = options.softswitch ?? (await simSwitch());
+  const engine = new DialerEngine(sw, dialerId, sw.clock);
+  const locks = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await locks.connect();
+  const owned = new Set<string>();
+  const carriers = carrierLookup();
+  let stopped = false;
+  let running = false;
+
+  // Demo agents: every agent in a skill group except the human demo login takes calls on the sim switch.
+  const autoOn = options.autoAgents ?? env().WAIHU_AUTO_AGENTS === 'true';
+  let stopAgents = () => {};
+  if (autoOn) {
+    const members = await prisma.skillGroupMember.findMany({ distinct: ['userId'], select: { userId: true } });
+    const humans = await prisma.user.findMany({ where: { login: 'agent' }, select: { id: true } });
+    const ids = members.map((m) => m.userId).filter((id) => !humans.some((h) => h.id === id));
+    for (const id of ids) await setAgentState(id, 'ready', { auto: true });
+    const agents = startAutoAgents(sw, {
+      endpoints: ids.map(agentEndpoint),
+      onReady: (endpoint) => {
+        const id = agentOfEndpoint(endpoint);
+        if (!id) return;
+        void setAgentState(id, 'ready', { auto: true })
+          .then(() => publishLive({ topic: 'agent', data: { userId: id, state: 'ready' } }))
+          .then(() => engine.agentReady([...owned], id))
+          .catch((error) => log.warn({ err: error }, 'auto-agent state'));
+      },
+    });
+    stopAgents = () => agents.stop();
+    log.info({ agents: ids.length }, 'auto-agents answer calls on the sim switch');
+  }
+
+  const take = async (taskId: string) => {
+    const { rows } = await locks.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+      `waihu:task:${taskId}`,
+    ]);
+    if (!rows[0]?.ok) return false;
+    owned.add(taskId);
+    const orphans = await prisma.callAttempt.findMany({
+      where: { taskId, endedAt: null, NOT: { dialerId: dialerId } },
+      select: { id: true, state: true },
+    });
+    for (const o of orphans)
+      await finishAttempt(o.id, { result: 'failed', cause: o.state === 'queued' ? 'NOT_DIALED' : 'DIALER_LOST' });
+    log.info({ taskId, reconciled: orphans.length }, 'pacing task');
+    return true;
+  };
+  const release = async (taskId: string) => {
+    owned.delete(taskId);
+    await locks.query('SELECT pg_advisory_unlock(hashtext($1))', [`waihu:task:${taskId}`]).catch(() => undefined);
+  };
+
+  const round = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      await expireStaleAgents();
+      const tasks = (await runningTasks()).filter(
+        (t) => t.channel === 'robot' || (t.channel === 'agent' && (t.dialMode === 'predictive' || t.dialMode === 'progressive')),
+      );
+      for (const id of owned) if (!tasks.some((t) => t.id === id)) await release(id);
+      for (const t of tasks) {
+        if (!t.rules || !t.rulesVersion) continue;
+        if (!owned.has(t.id) && !(await take(t.id))) continue;
+        const carrier = await carriers(t.callerId.installationId);
+        const trunks = t.callerId.trunkIds.length
+          ? carrier.trunks.filter((id) => t.callerId.trunkIds.includes(id))
+          : carrier.trunks;
+        const task: EngineTask = {
+          id: t.id,
+          name: t.name,
+          projectId: t.projectId,
+          rulesVersion: t.rulesVersion,
+          rules: t.rules,
+          running: true,
+          selection: t.condition,
+          dialMode: t.channel === 'robot' ? 'robot' : (t.dialMode as 'predictive' | 'progressive'),
+          skillGroupIds: t.skillGroupIds,
+          pacing: t.pacing,
+          trunks,
+          callerIds: t.callerId.strategy === 'fixed' && t.callerId.number ? [t.callerId.number] : carrier.callerIds,
+          noAnswerTimeoutSec: t.rules.noAnswerTimeoutSeconds,
+          robot:
+            t.channel === 'robot' && t.robot && t.questionnaireVersionId
+              ? {
+                  versionId: t.questionnaireVersionId,
+                  settings: { maxRetries: t.robot.maxRetries, transferRule: t.robot.transferRule, prompts: t.robot.prompts },
+                  transferGroupIds: t.robot.transferSkillGroupId ? [t.robot.transferSkillGroupId] : t.skillGroupIds,
+                }
+              : null,
+        };
+        await engine.tick(task);
+      }
+    } catch (error) {
+      log.error({ err: error }, 'dialer round failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void round(), ROUND_MS);
+  log.info({ timeScale: env().WAIHU_SIM_TIME_SCALE }, 'dialer started on the embedded sim switch');
+
+  return {
+    dialerId,
+    engine,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      stopAgents();
+      while (running) await new Promise((r) => setTimeout(r, 50));
+      const ended = await engine.endAll('DIALER_STOPPED').catch(() => 0);
+      engine.close();
+      if (ended) log.info({ ended }, 'ended the calls in flight');
+      await sw.close();
+      await locks.end().catch(() => undefined);
+      log.info('dialer stopped');
+    },
+  };
 }

@@ -177,7 +177,19 @@ export async function seedDemoLists(count = 3000): Promise<boolean> {
     description: '向小区业主推荐二手房买卖服务，需有营销同意。',
     fields: SALES_FIELDS,
   });
-  const salesHeader = ['name', 'phone', 'gender', 'city', 'community', 'area', 'budget', 'homeOwner', 'intent', 'tags'];
+  const salesHeader = [
+    'name',
+    'phone',
+    'gender',
+    'city',
+    'community',
+    'area',
+    'budget',
+    'homeOwner',
+    'intent',
+    'tags',
+    'consent',
+  ];
   const salesRows = Array.from({ length: count }, () => {
     const [city] = r.pick(CITIES);
     return [
@@ -191,6 +203,8 @@ export async function seedDemoLists(count = 3000): Promise<boolean> {
       r.pick(['是', '否']),
       r.pick(['buy', 'sell', 'rent']),
       r.next() < 0.2 ? '高意向' : '',
+      // Marketing consent as the CRM recorded it: most granted, some refused, some unknown.
+      r.pick(['granted', 'granted', 'granted', 'granted', 'granted', 'granted', 'granted', 'granted', 'refused', '']),
     ];
   });
   await importDemo(sales.id, csvFile('sales.csv', salesHeader, salesRows), salesHeader);

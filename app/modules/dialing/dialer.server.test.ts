@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../../db/prisma.server';
+import { createSimSwitch } from '../../telephony/sim/sim-switch';
+import { startDialer } from './dialer.server';
+import { closeLive } from './live.server';
+import { dialableTask, overlappingAttempts } from './testing.server';
+
+// The dialer end to end on the embedded sim switch (fast time scale) and a real PostgreSQL: a
+// predictive task with auto-agents dials its contacts, connects human answers to agents, never
+// calls a DNC contact, never has two attempts of one contact in flight, and a second dialer takes
+// the task over when the first one stops.
+
+process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 12).toString('base64');
+let projectId = '';
+let taskId = '';
+
+beforeAll(async () => {
+  ({ projectId, taskId } = await dialableTask(40, '1391112'));
+});
+
+afterAll(closeLive);
+
+const profile = { answer: 0.6, busy: 0.1, noAnswer: 0.15, machine: 0.1, invalid: 0.05, ringMeanSec: 8, talkMeanSec: 30 };
+const trunks = [
+  { id: 'sim-e1-a', capacity: 30 },
+  { id: 'sim-e1-b', capacity: 30 },
+];
+
+describe('the dialer on the sim switch', () => {
+  it('dials the task, connects answers to agents, respects DNC, and hands over to a second dialer', async () => {
+    const first = await startDialer({
+      dialerId: 'd-one',
+      autoAgents: true,
+      softswitch: createSimSwitch({ profile, trunks, timeScale: 40, seed: 1 }),
+    });
+    const second = await startDialer({
+      dialerId: 'd-two',
+      autoAgents: false,
+      softswitch: createSimSwitch({ profile, trunks, timeScale: 40, seed: 2 }),
+    });
+    await expect
+      .poll(() => prisma.callAttempt.count({ where: { taskId, endedAt: { not: null } } }), { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(5);
+    // Only the owner of the task's lock dials it.
+    const dialers = await prisma.callAttempt.findMany({ where: { taskId }, distinct: ['dialerId'], select: { dialerId: true } });
+    expect(dialers.map((d) => d.dialerId).filter(Boolean)).toHaveLength(1);
+    const owner = dialers[0]?.dialerId;
+    const [stay, leave] = owner === 'd-one' ? [second, first] : [first, second];
+    await leave.stop();
+    const before = await prisma.callAttempt.count({ where: { taskId } });
+    await expect
+      .poll(() => prisma.callAttempt.count({ where: { taskId, dialerId: stay.dialerId } }), { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(0);
+    expect(await prisma.callAttempt.count({ where: { taskId } })).toBeGreaterThan(before);
+    await stay.stop();
+
+    const attempts = await prisma.callAttempt.findMany({ where: { taskId } });
+    const dnc = await prisma.contact.findMany({ where: { projectId, dnc: true }, select: { id: true } });
+    expect(dnc).toHaveLength(2);
+    expect(attempts.filter((a) => dnc.some((c) => c.id === a.contactId))).toEqual([]);
+    expect(overlappingAttempts(attempts)).toEqual([]);
+    const connected = attempts.filter((a) => a.result === 'connected');
+    expect(connected.length).toBeGreaterThan(0);
+    expect(connected.every((a) => a.agentId && a.amd === 'human')).toBe(true);
+    // Stopping a dialer ends what it had in flight; answered calls end as answered (ended), others failed.
+    expect(attempts.filter((a) => a.endedAt === null)).toEqual([]);
+    for (const a of attempts) expect(a.state).toBe(a.amd ? 'ended' : 'failed');
+  }, 60_000);
+});

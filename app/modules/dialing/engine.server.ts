@@ -1,0 +1,374 @@
+import { prisma } from '../../db/prisma.server';
+import { type Clock, realClock } from '../../telephony/clock';
+import type { Softswitch, SoftswitchEvent } from '../../telephony/port';
+import { SoftswitchError } from '../../telephony/port';
+import { logger } from '../../utils/logger.server';
+import { revealPhone } from '../lists/phone-vault.server';
+import { eligibleContacts } from '../tasks/dispatch.server';
+import {
+  type AttemptResult,
+  finishAttempt,
+  markAbandoned,
+  markAnswered,
+  markConnected,
+  markRinging,
+  markRobot,
+  startDialing,
+} from './attempts.server';
+import { admit, type DialMode, type DialTask } from './gate.server';
+import { publishLive } from './live.server';
+import { writeDialerStatus } from './monitor.server';
+import { createPacer, createProgressivePacer, explainPacing, type Pacer } from './pacing';
+import { agentCounts, reserveAgent, setAgentState } from './presence.server';
+import { type RobotSettings, runRobotCall } from './robot.server';
+
+// The dialer's engine for the tasks this process owns: once a second each task's pacer says how
+// many calls to launch; each launch goes through the compliance gate, then the switch; the
+// switch's events move the attempt through its states, connect human answers to a reserved agent
+// within 2 seconds or abandon them, and end the attempt with its CDR.
+
+/** Regulators' limit: a human answer waits at most this long for an agent. */
+export const ABANDON_AFTER_MS = 2000;
+const RESERVE_RETRY_MS = 200;
+/** A refused contact without a known reopening time is asked again after this long. */
+const REFUSAL_SKIP_MS = 5 * 60_000;
+
+export interface EngineTask extends DialTask {
+  name: string;
+  dialMode: DialMode;
+  skillGroupIds: string[];
+  pacing: { targetAbandonRate: number; maxLinesPerAgent: number };
+  trunks: string[];
+  callerIds: string[];
+  noAnswerTimeoutSec: number;
+  /** Robot tasks: the questionnaire version the robot runs and its settings. */
+  robot?: { versionId: string; settings: RobotSettings; transferGroupIds: string[] } | null;
+}
+
+/** Robot lines per task at once (robots need no agents; the trunks' channels still apply). */
+export const ROBOT_LINES = 10;
+
+interface Live {
+  task: EngineTask;
+  agentId?: string;
+  answeredAt?: number;
+  connected?: boolean;
+  robot?: boolean;
+  /** Agents' groups for this call (a robot's transfer group), else the task's. */
+  groups?: string[];
+  abandoned?: boolean;
+  machine?: boolean | null;
+  trunk: string;
+  callerId: string;
+}
+
+export const agentEndpoint = (userId: string) => `agent/${userId}`;
+export const agentOfEndpoint = (endpoint: string) => (endpoint.startsWith('agent/') ? endpoint.slice(6) : null);
+
+export class DialerEngine {
+  private readonly calls = new Map<string, Live>();
+  private readonly pacers = new Map<string, Pacer>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly log = logger.child({ role: 'dialer' });
+  private unsubscribe: () => void;
+  private rotation = 0;
+
+  private readonly now: () => number;
+  /** Contacts the gate refused, skipped until then (so a refused contact is not asked every second). */
+  private readonly skipUntil = new Map<bigint, number>();
+
+  /** `clock`: the switch's clock (a sim switch runs faster than real time in demos). */
+  constructor(
+    private readonly sw: Softswitch,
+    readonly dialerId: string,
+    private readonly clock: Clock = realClock(),
+  ) {
+    this.now = () => clock.now();
+    // A call's events are handled one after another, in the order the switch sent them.
+    this.unsubscribe = sw.onEvent((e) => {
+      const previous = this.chains.get(e.callId) ?? Promise.resolve();
+      const next = previous
+        .then(() => this.onEvent(e))
+        .catch((error) => this.log.error({ err: error, callId: e.callId }, 'switch event failed'));
+      this.chains.set(e.callId, next);
+      void next.then(() => {
+        if (this.chains.get(e.callId) === next && !this.calls.has(e.callId)) this.chains.delete(e.callId);
+      });
+    });
+  }
+
+  pacerFor(task: EngineTask): Pacer {
+    let pacer = this.pacers.get(task.id);
+    if (!pacer) {
+      const opts = { targetAbandonRate: task.pacing.targetAbandonRate / 100, maxLinesPerAgent: task.pacing.maxLinesPerAgent };
+      pacer = task.dialMode === 'predictive' ? createPacer(opts) : createProgressivePacer(opts);
+      this.pacers.set(task.id, pacer);
+    }
+    return pacer;
+  }
+
+  private ofTask(taskId: string): number {
+    let n = 0;
+    for (const call of this.calls.values()) if (call.task.id === taskId) n++;
+    return n;
+  }
+
+  ringing(taskId: string): number {
+    let n = 0;
+    for (const call of this.calls.values()) if (call.task.id === taskId && call.answeredAt === undefined) n++;
+    return n;
+  }
+
+  /** One pacing round for a task: how many to launch, then launch through the gate. */
+  async tick(task: EngineTask): Promise<number> {
+    const robot = task.dialMode === 'robot';
+    if (!robot && task.dialMode !== 'predictive' && task.dialMode !== 'progressive') return 0;
+    const pacer = this.pacerFor(task);
+    const counts = robot ? { ready: 0, busy: 0 } : await agentCounts(task.skillGroupIds);
+    const ringing = this.ringing(task.id);
+    const want = robot
+      ? Math.max(0, ROBOT_LINES - this.ofTask(task.id))
+      : pacer.decide({ now: this.now(), readyAgents: counts.ready, busyAgents: counts.busy, callsRinging: ringing });
+    const limits: string[] = [];
+    if (!robot && counts.ready + counts.busy === 0) limits.push('noReadyAgents');
+    if (robot && !task.robot) limits.push('noQuestionnaire');
+    if (!task.trunks.length || !task.callerIds.length) limits.push('noNumber');
+    let launched = 0;
+    if (want > 0 && !limits.includes('noNumber')) {
+      const wall = Date.now();
+      const candidates = (await eligibleContacts(task.id, { limit: want * 4 + 50 })).filter(
+        (c) => (this.skipUntil.get(c.contactId) ?? 0) <= wall,
+      );
+      if (!candidates.length) limits.push('noContacts');
+      const refused = new Map<string, number>();
+      for (const c of candidates) {
+        if (launched >= want) break;
+        const admitted = await admit(task, c.contactId, task.dialMode);
+        if (!admitted.ok) {
+          refused.set(admitted.reason, (refused.get(admitted.reason) ?? 0) + 1);
+          this.skipUntil.set(c.contactId, admitted.until ? admitted.until.getTime() : wall + REFUSAL_SKIP_MS);
+          continue;
+        }
+        if (await this.launch(task, admitted.attemptId, c.contactId)) launched++;
+      }
+      if (launched < want) for (const [reason] of [...refused].sort((a, b) => b[1] - a[1]).slice(0, 2)) limits.push(reason);
+    }
+    const why = explainPacing(pacer);
+    await writeDialerStatus({
+      taskId: task.id,
+      dialerId: this.dialerId,
+      at: new Date().toISOString(),
+      level: Math.round((why?.linesPerAgent ?? 0) * 100) / 100,
+      reason: why?.reason ?? 'steady',
+      readyAgents: counts.ready,
+      busyAgents: counts.busy,
+      ringing: this.ringing(task.id),
+      limits,
+    });
+    return launched;
+  }
+
+  /** Originates a queued attempt; a second delivery of the same attempt does nothing. */
+  async launch(task: EngineTask, attemptId: string, contactId: bigint): Promise<boolean> {
+    if (!(await startDialing(attemptId, this.dialerId))) return false;
+    const contact = await prisma.contact.findUnique({ where: { id: contactId }, select: { phoneCipher: true } });
+    if (!contact?.phoneCipher) {
+      // Tokenised numbers are resolved through the CRM at dial time (not wired yet): never guess.
+      await finishAttempt(attemptId, { result: 'failed', cause: 'NO_NUMBER' });
+      return false;
+    }
+    const turn = this.rotation++;
+    const trunk = task.trunks[turn % task.trunks.length] as string;
+    const callerId = task.callerIds[turn % task.callerIds.length] as string;
+    this.calls.set(attemptId, { task, trunk, callerId });
+    this.pacerFor(task).observe({ type: 'dialed', at: this.now(), callId: attemptId });
+    try {
+      await this.sw.originate({
+        callId: attemptId,
+        to: revealPhone(contact.phoneCipher),
+        callerId,
+        trunk,
+        timeoutSec: task.noAnswerTimeoutSec,
+        variables: { attemptId, taskId: task.id },
+        amd: true,
+      });
+      await publishLive({ topic: 'attempt', data: { id: attemptId, taskId: task.id, state: 'dialing' } });
+      return true;
+    } catch (error) {
+      const cause = error instanceof SoftswitchError ? (error.hangupCause ?? error.reason) : 'ORIGINATE_ERROR';
+      await this.end(attemptId, cause === 'INVALID_NUMBER_FORMAT' ? 'invalid' : 'notPlaced', { cause, trunk, callerId });
+      return false;
+    }
+  }
+
+  private async onEvent(e: SoftswitchEvent): Promise<void> {
+    const call = this.calls.get(e.callId);
+    if (!call) return;
+    const pacer = this.pacerFor(call.task);
+    switch (e.type) {
+      case 'progress':
+        await markRinging(e.callId);
+        return;
+      case 'answered': {
+        call.answeredAt = this.now();
+        call.machine = e.machine;
+        await markAnswered(e.callId, e.machine);
+        pacer.observe({ type: 'answered', at: this.now(), callId: e.callId, human: e.machine !== true });
+        await publishLive({ topic: 'attempt', data: { id: e.callId, taskId: call.task.id, state: 'answered' } });
+        if (e.machine === true) await this.sw.hangup(e.callId, 'NORMAL_CLEARING');
+        else if (call.task.dialMode === 'robot') void this.robot(e.callId, call);
+        else await this.connect(e.callId, call);
+        return;
+      }
+      case 'bridged': {
+        const agentId = agentOfEndpoint(e.agentEndpoint);
+        if (!agentId) return;
+        call.connected = true;
+        await markConnected(e.callId, agentId);
+        await setAgentState(agentId, 'talking');
+        await prisma.agentPresence.update({ where: { userId: agentId }, data: { attemptId: e.callId } });
+        pacer.observe({ type: 'connected', at: this.now(), callId: e.callId });
+        pacer.observe({ type: 'agentBusy', at: this.now(), agentId });
+        await publishLive({ topic: 'attempt', data: { id: e.callId, taskId: call.task.id, state: 'connected', agentId } });
+        await publishLive({ topic: 'screenPop', to: agentId, data: { attemptId: e.callId, taskId: call.task.id } });
+        return;
+      }
+      case 'bridgeFailed': {
+        const agentId = agentOfEndpoint(e.agentEndpoint);
+        if (agentId) await setAgentState(agentId, 'ready');
+        call.agentId = undefined;
+        await this.connect(e.callId, call);
+        return;
+      }
+      case 'hungUp': {
+        const result: AttemptResult = call.connected
+          ? 'connected'
+          : call.robot
+            ? 'robot'
+            : call.abandoned
+              ? 'abandoned'
+              : e.machine === true || call.machine === true
+                ? 'machine'
+                : e.outcome === 'busy'
+                  ? 'busy'
+                  : e.outcome === 'noAnswer'
+                    ? 'noAnswer'
+                    : e.outcome === 'invalid'
+                      ? 'invalid'
+                      : call.answeredAt !== undefined
+                        ? 'abandoned'
+                        : 'failed';
+        if (call.answeredAt === undefined) pacer.observe({ type: 'failed', at: this.now(), callId: e.callId, cause: e.cause });
+        if (call.agentId) {
+          await setAgentState(call.agentId, 'wrapUp');
+          await publishLive({ topic: 'agent', data: { userId: call.agentId, state: 'wrapUp' } });
+        }
+        await this.end(e.callId, result, {
+          cause: e.cause,
+          causeCode: e.q850,
+          ringSec: Math.round(e.ringSec),
+          talkSec: Math.round(e.talkSec),
+        });
+        return;
+      }
+      case 'originateFailed':
+        // The gateway refused the call (capacity, down): not the number's fault, not an attempt on it.
+        pacer.observe({ type: 'failed', at: this.now(), callId: e.callId, cause: e.cause });
+        await this.end(e.callId, 'notPlaced', { cause: e.cause, causeCode: e.q850 });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Runs the robot's questionnaire on an answered call, then hangs up or transfers to an agent. */
+  private async robot(callId: string, call: Live): Promise<void> {
+    const robot = call.task.robot;
+    if (!robot) {
+      await this.sw.hangup(callId, 'NORMAL_CLEARING');
+      return;
+    }
+    call.robot = true;
+    await markRobot(callId);
+    const attempt = await prisma.callAttempt.findUnique({ where: { id: callId }, select: { contactId: true } });
+    const end = attempt
+      ? await runRobotCall(this.sw, {
+          callId,
+          versionId: robot.versionId,
+          contactId: attempt.contactId,
+          taskId: call.task.id,
+          settings: robot.settings,
+          language: 'zh-CN',
+        })
+      : ({ kind: 'gaveUp' } as const);
+    if (end.kind === 'transfer' && robot.transferGroupIds.length) {
+      call.answeredAt = this.now();
+      call.groups = robot.transferGroupIds;
+      await this.connect(callId, call);
+      return;
+    }
+    if (end.kind !== 'hungUp') await this.sw.hangup(callId, 'NORMAL_CLEARING');
+  }
+
+  /** Finds a ready agent for a human answer within 2 s, or abandons the call. */
+  private async connect(callId: string, call: Live): Promise<void> {
+    while (this.calls.has(callId) && !call.connected) {
+      const agentId = await reserveAgent(call.groups ?? call.task.skillGroupIds, callId);
+      if (agentId) {
+        call.agentId = agentId;
+        await publishLive({ topic: 'agent', data: { userId: agentId, state: 'reserved' } });
+        await this.sw.bridge(callId, agentEndpoint(agentId)).catch(async () => {
+          await setAgentState(agentId, 'ready');
+          call.agentId = undefined;
+        });
+        if (call.agentId) return;
+      }
+      if (this.now() - (call.answeredAt ?? this.now()) >= ABANDON_AFTER_MS) break;
+      await new Promise<void>((r) => this.clock.setTimer(RESERVE_RETRY_MS, r));
+    }
+    if (call.connected || call.agentId || !this.calls.has(callId)) return;
+    call.abandoned = true;
+    await markAbandoned(callId);
+    this.pacerFor(call.task).observe({ type: 'abandoned', at: this.now(), callId });
+    await publishLive({ topic: 'attempt', data: { id: callId, taskId: call.task.id, state: 'abandoned' } });
+    // The abandon message regulators require, then hang up.
+    await this.sw.play(callId, { text: '您好，当前坐席繁忙，我们稍后会再联系您。', language: 'zh-CN' }).catch(() => undefined);
+    await this.sw.hangup(callId, 'NORMAL_CLEARING');
+  }
+
+  private async end(
+    callId: string,
+    result: AttemptResult,
+    cdr: { cause?: string; causeCode?: number; ringSec?: number; talkSec?: number; trunk?: string; callerId?: string },
+  ) {
+    const call = this.calls.get(callId);
+    this.calls.delete(callId);
+    await finishAttempt(callId, { result, ...cdr, trunk: cdr.trunk ?? call?.trunk, callerId: cdr.callerId ?? call?.callerId });
+    await publishLive({ topic: 'attempt', data: { id: callId, taskId: call?.task.id ?? null, state: 'ended', result } });
+  }
+
+  /** An agent became free (wrap-up done): the pacer may count on it again. */
+  agentReady(taskIds: string[], agentId: string) {
+    for (const id of taskIds) this.pacers.get(id)?.observe({ type: 'agentReady', at: this.now(), agentId });
+  }
+
+  /** On shutdown: calls on an embedded switch die with the process, so their attempts end now. */
+  async endAll(cause: string): Promise<number> {
+    const ids = [...this.calls.keys()];
+    for (const id of ids) {
+      const call = this.calls.get(id);
+      if (call?.agentId)
+        await setAgentState(call.agentId, call.task.dialMode === 'robot' ? 'ready' : 'wrapUp').catch(() => undefined);
+      await this.end(id, call?.connected ? 'connected' : call?.answeredAt !== undefined ? 'abandoned' : 'notPlaced', { cause });
+    }
+    return ids.length;
+  }
+
+  inFlight(): number {
+    return this.calls.size;
+  }
+
+  close() {
+    this.unsubscribe();
+  }
+}

@@ -1,0 +1,31 @@
+import { prisma } from '../../db/prisma.server';
+import { getProject, updateProject } from '../projects/projects.server';
+import { transitionTask } from '../tasks/tasks.server';
+
+// The living demo: the seeded predictive and robot tasks run from the first start, with auto-agents on the
+// sim switch. So that it lives at any hour of the reviewer's day, the demo sales project calls
+// around the clock (real projects default to 09:00–20:00 in the contact's zone).
+export async function startDemoDialing(): Promise<void> {
+  const task = await prisma.task.findFirst({ where: { dialMode: 'predictive', status: 'draft' }, orderBy: { createdAt: 'asc' } });
+  if (!task) return;
+  const project = await getProject(task.projectId);
+  const allDay = [{ from: '00:00', to: '23:59' }];
+  const weekly = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));
+  await updateProject({ name: 'seed' }, project.id, {
+    name: project.name,
+    type: project.type,
+    description: `${project.description}（演示：全天可呼，以便随时观看外呼。）`,
+    status: 'active',
+    rules: { ...project.rules, callingHours: { ...project.rules.callingHours, weekly } },
+    fields: project.fields,
+    dedupPolicy: project.dedupPolicy === 'update' ? 'update' : 'skip',
+  });
+  const schedule = (task.schedule ?? {}) as Record<string, unknown>;
+  await prisma.task.update({ where: { id: task.id }, data: { schedule: { ...schedule, windows: [] } } });
+  await transitionTask({ name: 'seed' }, task.id, 'start');
+  // The robot reminder runs too (within its project's own calling hours).
+  const robot = await prisma.task.findFirst({
+    where: { channel: 'robot', status: 'draft', questionnaireVersionId: { not: null } },
+  });
+  if (robot) await transitionTask({ name: 'seed' }, robot.id, 'start');
+}
