@@ -13,7 +13,7 @@ import { deletePreset, listPresets, PresetNameTaken, PresetSaveSchema, savePrese
 import type { FieldDef } from '../modules/lists/field-template';
 import { WEEKDAYS } from '../modules/projects/calling-hours';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
-import { PROJECT_TYPES, ProjectUpdateSchema } from '../modules/projects/project-schema';
+import { DEFAULT_ABANDON_MESSAGE, PROJECT_TYPES, ProjectUpdateSchema } from '../modules/projects/project-schema';
 import { updateProject } from '../modules/projects/projects.server';
 
 export const loader = withPermission('projects.view', async ({ params, user }) => {
@@ -86,6 +86,9 @@ interface FormValues {
   retry: Record<string, number>;
   requireConsent: boolean;
   noAnswerTimeoutSeconds: number;
+  abandonCooldownHours: number;
+  abandonMessage: string;
+  secondaryAfterFailures: number;
   dispositions: string;
 }
 
@@ -109,6 +112,9 @@ function toForm(p: Project): FormValues {
     retry: p.rules.retryPolicy as Record<string, number>,
     requireConsent: p.rules.requireConsent,
     noAnswerTimeoutSeconds: p.rules.noAnswerTimeoutSeconds,
+    abandonCooldownHours: p.rules.abandonCooldownHours ?? 0,
+    abandonMessage: p.rules.abandonMessage ?? DEFAULT_ABANDON_MESSAGE,
+    secondaryAfterFailures: p.rules.secondaryAfterFailures ?? 0,
     dispositions: JSON.stringify(p.rules.dispositions, null, 2),
   };
 }
@@ -168,6 +174,9 @@ export default function ProjectSettings() {
         dispositions,
         requireConsent: v.requireConsent,
         noAnswerTimeoutSeconds: v.noAnswerTimeoutSeconds,
+        abandonCooldownHours: v.abandonCooldownHours,
+        abandonMessage: v.abandonMessage,
+        secondaryAfterFailures: v.secondaryAfterFailures,
       },
     };
     fetcher.submit(JSON.parse(JSON.stringify(payload)), { method: 'post', encType: 'application/json' });
@@ -245,6 +254,23 @@ export default function ProjectSettings() {
             </Form.Item>
             <Form.Item name="noAnswerTimeoutSeconds" label={t('lists.rules.noAnswerTimeout')}>
               <InputNumber min={15} max={120} />
+            </Form.Item>
+            <Form.Item
+              name="abandonCooldownHours"
+              label={t('lists.rules.abandonCooldown')}
+              extra={t('lists.rules.abandonCooldownHelp')}
+            >
+              <InputNumber min={0} max={720} />
+            </Form.Item>
+            <Form.Item name="abandonMessage" label={t('lists.rules.abandonMessage')}>
+              <Input.TextArea rows={2} maxLength={500} />
+            </Form.Item>
+            <Form.Item
+              name="secondaryAfterFailures"
+              label={t('lists.rules.secondaryAfter')}
+              extra={t('lists.rules.secondaryAfterHelp')}
+            >
+              <InputNumber min={0} max={10} />
             </Form.Item>
           </Card>
         </Col>

@@ -1,7 +1,7 @@
 import { prisma } from '../../db/prisma.server';
-import { type AttemptRecord, decideCase } from '../projects/closing-rules';
+import { decideCase } from '../projects/closing-rules';
 import { rulesVersion } from '../projects/projects.server';
-import { HISTORY_RESULTS } from './gate.server';
+import { attemptHistory } from './gate.server';
 
 // A call attempt's life: queued → dialing → ringing → answered → connected | abandoned | robot →
 // ended, or failed. Every transition is a conditional update on the current state, so a duplicated
@@ -83,13 +83,11 @@ export async function finishAttempt(attemptId: string, finish: Finish, at = new 
     const previous = await tx.callAttempt.findMany({
       where: { contactId: attempt.contactId, projectId: attempt.projectId, endedAt: { not: null } },
       orderBy: { queuedAt: 'asc' },
-      select: { queuedAt: true, result: true },
-    });
-    const history = previous.flatMap((a): AttemptRecord[] => {
-      const outcome = a.result ? HISTORY_RESULTS[a.result] : undefined;
-      return outcome ? [{ at: a.queuedAt, outcome }] : [];
+      select: { queuedAt: true, result: true, phoneSlot: true },
     });
     const rules = await rulesVersion(attempt.projectId, attempt.rulesVersion);
+    const contact = await tx.contact.findUnique({ where: { id: attempt.contactId }, select: { secondaryPhoneCipher: true } });
+    const history = attemptHistory(previous, (rules.secondaryAfterFailures ?? 0) > 0 && !!contact?.secondaryPhoneCipher);
     const technical = finish.result !== 'connected' && finish.result !== 'robot';
     const decision = technical ? decideCase(rules.closingRule, rules.retryPolicy, history) : null;
     await tx.contact.update({

@@ -67,3 +67,44 @@ describe('the dialer on the sim switch', () => {
     for (const a of attempts) expect(a.state).toBe(a.amd ? 'ended' : 'failed');
   }, 60_000);
 });
+
+describe('lines for a round', () => {
+  it('skips caller IDs that reached their daily cap', async () => {
+    const { DialerEngine } = await import('./engine.server');
+    const { getTask } = await import('../tasks/tasks.server');
+    const sw = createSimSwitch({ profile, trunks, timeScale: 1, seed: 3 });
+    const engine = new DialerEngine(sw, 'd-caps', sw.clock);
+    const t = await getTask(taskId);
+    const task = {
+      ...t,
+      running: true,
+      selection: t.condition,
+      dialMode: 'predictive' as const,
+      trunks: ['sim-e1-a'],
+      callerIds: ['0571000001', '0571000002'],
+      callerIdCaps: { '0571000001': 1 },
+      noAnswerTimeoutSec: 25,
+      rulesVersion: t.rulesVersion ?? 1,
+    };
+    const contact = await prisma.contact.findFirstOrThrow({ where: { projectId } });
+    await prisma.callAttempt.create({
+      data: {
+        taskId,
+        projectId,
+        contactId: contact.id,
+        rulesVersion: 1,
+        mode: 'predictive',
+        state: 'failed',
+        callerId: '0571000001',
+        dialingAt: new Date(),
+        endedAt: new Date(),
+        result: 'busy',
+      },
+    });
+    // Only what usableLines reads matters here.
+    const lines = await engine.usableLines(task as never);
+    expect(lines).toEqual({ trunks: ['sim-e1-a'], callerIds: ['0571000002'] });
+    engine.close();
+    await sw.close();
+  });
+});

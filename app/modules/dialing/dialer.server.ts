@@ -37,20 +37,24 @@ const SIM_CALLER_IDS = ['057188880001', '057188880002', '02166660001', '01088880
 interface Carrier {
   trunks: string[];
   callerIds: string[];
+  /** Daily caps by caller ID, where the carrier declares one. */
+  caps: Record<string, number>;
 }
 
 /** Trunks and caller IDs of a carrier installation (cached a minute), or the sim defaults. */
 function carrierLookup() {
   const cache = new Map<string, { at: number; value: Carrier }>();
   return async (installationId: string | null): Promise<Carrier> => {
-    if (!installationId) return { trunks: SIM_TRUNKS.map((t) => t.id), callerIds: SIM_CALLER_IDS };
+    if (!installationId) return { trunks: SIM_TRUNKS.map((t) => t.id), callerIds: SIM_CALLER_IDS, caps: {} };
     const hit = cache.get(installationId);
     if (hit && Date.now() - hit.at < 60_000) return hit.value;
     const [trunks, callerIds] = await Promise.all([callHook(installationId, 'trunks'), callHook(installationId, 'callerIds')]);
+    const ids =
+      callerIds.ok && Array.isArray(callerIds.value) ? (callerIds.value as { number: string; dailyCap?: number }[]) : [];
     const value = {
       trunks: trunks.ok && Array.isArray(trunks.value) ? (trunks.value as { id: string }[]).map((t) => t.id) : [],
-      callerIds:
-        callerIds.ok && Array.isArray(callerIds.value) ? (callerIds.value as { number: string }[]).map((c) => c.number) : [],
+      callerIds: ids.map((c) => c.number),
+      caps: Object.fromEntries(ids.filter((c) => typeof c.dailyCap === 'number').map((c) => [c.number, c.dailyCap as number])),
     };
     cache.set(installationId, { at: Date.now(), value });
     return value;
@@ -164,6 +168,7 @@ export async function startDialer(
           pacing: t.pacing,
           trunks,
           callerIds: t.callerId.strategy === 'fixed' && t.callerId.number ? [t.callerId.number] : carrier.callerIds,
+          callerIdCaps: carrier.caps,
           noAnswerTimeoutSec: t.rules.noAnswerTimeoutSeconds,
           robot:
             t.channel === 'robot' && t.robot && t.questionnaireVersionId

@@ -4,6 +4,7 @@ import type { Softswitch, SoftswitchEvent } from '../../telephony/port';
 import { SoftswitchError } from '../../telephony/port';
 import { logger } from '../../utils/logger.server';
 import { revealPhone } from '../lists/phone-vault.server';
+import { DEFAULT_ABANDON_MESSAGE } from '../projects/project-schema';
 import { eligibleContacts } from '../tasks/dispatch.server';
 import {
   type AttemptResult,
@@ -40,6 +41,8 @@ export interface EngineTask extends DialTask {
   pacing: { targetAbandonRate: number; maxLinesPerAgent: number };
   trunks: string[];
   callerIds: string[];
+  /** Caller ID → calls allowed per day (from the carrier plugin); absent = no cap. */
+  callerIdCaps?: Record<string, number>;
   noAnswerTimeoutSec: number;
   /** Robot tasks: the questionnaire version the robot runs and its settings. */
   robot?: { versionId: string; settings: RobotSettings; transferGroupIds: string[] } | null;
@@ -63,6 +66,32 @@ interface Live {
 }
 
 export const agentEndpoint = (userId: string) => `agent/${userId}`;
+
+/**
+ * The number for the next attempt: the primary, or the secondary phone once the primary proved
+ * invalid or went unanswered `after` times (the project's alternate-number policy; 0 = never).
+ */
+export async function numberToDial(
+  contactId: bigint,
+  after: number,
+): Promise<{ cipher: string | null; slot: 'primary' | 'secondary' }> {
+  const contact = await prisma.contact.findUnique({
+    where: { id: contactId },
+    select: { phoneCipher: true, secondaryPhoneCipher: true },
+  });
+  if (!contact) return { cipher: null, slot: 'primary' };
+  if (after > 0 && contact.secondaryPhoneCipher) {
+    const primary = await prisma.callAttempt.findMany({
+      where: { contactId, phoneSlot: 'primary', endedAt: { not: null } },
+      select: { result: true },
+    });
+    const invalid = primary.some((a) => a.result === 'invalid');
+    const unanswered = primary.filter((a) => a.result === 'noAnswer' || a.result === 'busy').length;
+    if (invalid || unanswered >= after || !contact.phoneCipher)
+      return { cipher: contact.secondaryPhoneCipher, slot: 'secondary' };
+  }
+  return { cipher: contact.phoneCipher ?? contact.secondaryPhoneCipher, slot: contact.phoneCipher ? 'primary' : 'secondary' };
+}
 export const agentOfEndpoint = (endpoint: string) => (endpoint.startsWith('agent/') ? endpoint.slice(6) : null);
 
 export class DialerEngine {
@@ -134,7 +163,10 @@ export class DialerEngine {
     if (robot && !task.robot) limits.push('noQuestionnaire');
     if (!task.trunks.length || !task.callerIds.length) limits.push('noNumber');
     let launched = 0;
-    if (want > 0 && !limits.includes('noNumber')) {
+    const lines = want > 0 && !limits.includes('noNumber') ? await this.usableLines(task) : null;
+    if (lines && !lines.trunks.length) limits.push('trunkFull');
+    if (lines && !lines.callerIds.length) limits.push('callerIdCap');
+    if (want > 0 && lines?.trunks.length && lines.callerIds.length) {
       const wall = Date.now();
       const candidates = (await eligibleContacts(task.id, { limit: want * 4 + 50 })).filter(
         (c) => (this.skipUntil.get(c.contactId) ?? 0) <= wall,
@@ -149,7 +181,7 @@ export class DialerEngine {
           this.skipUntil.set(c.contactId, admitted.until ? admitted.until.getTime() : wall + REFUSAL_SKIP_MS);
           continue;
         }
-        if (await this.launch(task, admitted.attemptId, c.contactId)) launched++;
+        if (await this.launch(task, admitted.attemptId, c.contactId, lines)) launched++;
       }
       if (launched < want) for (const [reason] of [...refused].sort((a, b) => b[1] - a[1]).slice(0, 2)) limits.push(reason);
     }
@@ -168,24 +200,52 @@ export class DialerEngine {
     return launched;
   }
 
+  /** Trunks with a free channel and caller IDs still under their daily cap, for this round. */
+  async usableLines(task: EngineTask): Promise<{ trunks: string[]; callerIds: string[] }> {
+    const health = await this.sw.health();
+    const trunks = task.trunks.filter((t) => {
+      const h = health.trunks[t];
+      return !h || h.used < h.capacity;
+    });
+    const caps = task.callerIdCaps ?? {};
+    const capped = task.callerIds.filter((n) => caps[n] !== undefined);
+    if (!capped.length) return { trunks, callerIds: task.callerIds };
+    const since = new Date();
+    since.setHours(0, 0, 0, 0);
+    const used = await prisma.callAttempt.groupBy({
+      by: ['callerId'],
+      where: { callerId: { in: capped }, dialingAt: { gte: since } },
+      _count: { _all: true },
+    });
+    const count = new Map(used.map((u) => [u.callerId, u._count._all]));
+    return { trunks, callerIds: task.callerIds.filter((n) => caps[n] === undefined || (count.get(n) ?? 0) < (caps[n] ?? 0)) };
+  }
+
   /** Originates a queued attempt; a second delivery of the same attempt does nothing. */
-  async launch(task: EngineTask, attemptId: string, contactId: bigint): Promise<boolean> {
+  async launch(
+    task: EngineTask,
+    attemptId: string,
+    contactId: bigint,
+    lines: { trunks: string[]; callerIds: string[] } = { trunks: task.trunks, callerIds: task.callerIds },
+  ): Promise<boolean> {
     if (!(await startDialing(attemptId, this.dialerId))) return false;
-    const contact = await prisma.contact.findUnique({ where: { id: contactId }, select: { phoneCipher: true } });
-    if (!contact?.phoneCipher) {
+    const { cipher, slot } = await numberToDial(contactId, task.rules.secondaryAfterFailures ?? 0);
+    if (!cipher) {
       // Tokenised numbers are resolved through the CRM at dial time (not wired yet): never guess.
       await finishAttempt(attemptId, { result: 'failed', cause: 'NO_NUMBER' });
       return false;
     }
     const turn = this.rotation++;
-    const trunk = task.trunks[turn % task.trunks.length] as string;
-    const callerId = task.callerIds[turn % task.callerIds.length] as string;
+    const trunk = lines.trunks[turn % lines.trunks.length] as string;
+    const callerId = lines.callerIds[turn % lines.callerIds.length] as string;
+    // Stored at dial time: caller-ID daily caps count from here.
+    await prisma.callAttempt.update({ where: { id: attemptId }, data: { phoneSlot: slot, trunk, callerId } });
     this.calls.set(attemptId, { task, trunk, callerId });
     this.pacerFor(task).observe({ type: 'dialed', at: this.now(), callId: attemptId });
     try {
       await this.sw.originate({
         callId: attemptId,
-        to: revealPhone(contact.phoneCipher),
+        to: revealPhone(cipher),
         callerId,
         trunk,
         timeoutSec: task.noAnswerTimeoutSec,
@@ -332,7 +392,9 @@ export class DialerEngine {
     this.pacerFor(call.task).observe({ type: 'abandoned', at: this.now(), callId });
     await publishLive({ topic: 'attempt', data: { id: callId, taskId: call.task.id, state: 'abandoned' } });
     // The abandon message regulators require, then hang up.
-    await this.sw.play(callId, { text: '您好，当前坐席繁忙，我们稍后会再联系您。', language: 'zh-CN' }).catch(() => undefined);
+    await this.sw
+      .play(callId, { text: call.task.rules.abandonMessage ?? DEFAULT_ABANDON_MESSAGE, language: 'zh-CN' })
+      .catch(() => undefined);
     await this.sw.hangup(callId, 'NORMAL_CLEARING');
   }
 

@@ -108,3 +108,34 @@ describe('the compliance gate on the database', () => {
     expect((await prisma.contact.findUniqueOrThrow({ where: { id: ids.丙 } })).status).toBe('open');
   });
 });
+
+describe('alternate numbers', () => {
+  it('an invalid primary does not close the case when a secondary phone exists; the next attempt dials the secondary', async () => {
+    const { numberToDial } = await import('./engine.server');
+    const { revealPhone } = await import('../lists/phone-vault.server');
+    const { updateProject } = await import('../projects/projects.server');
+    const project = await getProject(task.projectId);
+    const rules = { ...project.rules, secondaryAfterFailures: 2 };
+    await updateProject(actor, project.id, {
+      name: project.name,
+      type: project.type,
+      description: '',
+      status: 'active',
+      rules,
+      fields: project.fields,
+      dedupPolicy: 'skip',
+    });
+    const alt: DialTask = { ...task, rules, rulesVersion: (await getProject(project.id)).rulesVersion, selection: null };
+    await importFromApi(project.id, 'k', [{ name: '庚', phone: '13911113307', secondaryPhone: '13911113399', age: 70 }]);
+    const contactId = (await prisma.contact.findFirstOrThrow({ where: { projectId: project.id, name: '庚' } })).id;
+    expect(revealPhone((await numberToDial(contactId, 2)).cipher as string)).toBe('+8613911113307');
+    const first = await admit(alt, contactId, 'predictive', IN_HOURS);
+    if (!first.ok) throw new Error('not admitted');
+    await startDialing(first.attemptId, 'd1');
+    await finishAttempt(first.attemptId, { result: 'invalid', cause: 'UNALLOCATED_NUMBER', causeCode: 1 });
+    expect((await prisma.contact.findUniqueOrThrow({ where: { id: contactId } })).status).toBe('open');
+    const next = await numberToDial(contactId, 2);
+    expect(next.slot).toBe('secondary');
+    expect(revealPhone(next.cipher as string)).toBe('+8613911113399');
+  });
+});

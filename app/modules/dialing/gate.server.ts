@@ -50,6 +50,22 @@ export const HISTORY_RESULTS: Record<string, AttemptRecord['outcome']> = {
   robot: 'retry',
 };
 
+/**
+ * A contact's finished attempts as the closing rule reads them. An invalid primary number does not
+ * close the case while the project's alternate-number policy can still try the secondary phone.
+ */
+export function attemptHistory(
+  attempts: { queuedAt: Date; result: string | null; phoneSlot: string }[],
+  secondaryAvailable: boolean,
+): AttemptRecord[] {
+  return attempts.flatMap((a): AttemptRecord[] => {
+    const outcome = a.result ? HISTORY_RESULTS[a.result] : undefined;
+    if (!outcome) return [];
+    const alternate = outcome === 'invalidNumber' && a.phoneSlot === 'primary' && secondaryAvailable;
+    return [{ at: a.queuedAt, outcome: alternate ? 'failed' : outcome }];
+  });
+}
+
 export async function gateFacts(task: DialTask, contactId: bigint, now: Date): Promise<GateFacts | null> {
   const contact = await prisma.contact.findUnique({ where: { id: contactId } });
   if (!contact || contact.projectId !== task.projectId) return null;
@@ -57,16 +73,13 @@ export async function gateFacts(task: DialTask, contactId: bigint, now: Date): P
     prisma.callAttempt.findMany({
       where: { contactId, projectId: task.projectId, endedAt: { not: null } },
       orderBy: { queuedAt: 'asc' },
-      select: { queuedAt: true, result: true },
+      select: { queuedAt: true, result: true, phoneSlot: true },
     }),
     prisma.activeCall.findUnique({ where: { contactId } }),
     isDoNotCall(task.projectId, contact.phoneHash),
     inSelection(task, contactId),
   ]);
-  const history = attempts.flatMap((a): AttemptRecord[] => {
-    const outcome = a.result ? HISTORY_RESULTS[a.result] : undefined;
-    return outcome ? [{ at: a.queuedAt, outcome }] : [];
-  });
+  const history = attemptHistory(attempts, (task.rules.secondaryAfterFailures ?? 0) > 0 && !!contact.secondaryPhoneCipher);
   const lastAbandon = attempts.filter((a) => a.result === 'abandoned').at(-1)?.queuedAt ?? null;
   return {
     now,
@@ -74,14 +87,14 @@ export async function gateFacts(task: DialTask, contactId: bigint, now: Date): P
     taskRunning: task.running,
     inSelection: selected,
     activeAttempt: !!active,
-    abandonCooldownHours: task.abandonCooldownHours ?? 0,
+    abandonCooldownHours: task.abandonCooldownHours ?? task.rules.abandonCooldownHours ?? 0,
     contact: {
       status: contact.status,
       deleted: !!contact.deletedAt,
       dnc: contact.dnc || listed,
       consent: contact.consentStatus,
       timeZone: contact.timeZone,
-      hasNumber: !!contact.phoneCipher || !!contact.phoneToken,
+      hasNumber: !!contact.phoneCipher || !!contact.phoneToken || !!contact.secondaryPhoneCipher,
       history,
       nextAttemptAt: contact.nextAttemptAt,
       lastAbandonAt: lastAbandon,

@@ -5,6 +5,7 @@ import { ClosingRuleSchema, DEFAULT_RETRY_POLICY, RetryPolicySchema } from './cl
 import { DEFAULT_DISPOSITIONS, DispositionTreeSchema } from './dispositions';
 
 export const PROJECT_TYPES = ['returnVisit', 'sales', 'reminder', 'survey'] as const;
+export const DEFAULT_ABANDON_MESSAGE = '您好，当前坐席繁忙，我们稍后会再联系您，谢谢。';
 
 /** Everything a running task depends on; a change makes a new version (tasks pin one). */
 export const ProjectRulesSchema = z.object({
@@ -16,6 +17,12 @@ export const ProjectRulesSchema = z.object({
   requireConsent: z.boolean().default(false),
   /** Regulators: ring at least 15 s; default no-answer timeout 25 s. */
   noAnswerTimeoutSeconds: z.number().int().min(15).max(120).default(25),
+  /** UK rule: after an abandoned call, no new call to that contact for this many hours (0 = off). */
+  abandonCooldownHours: z.number().int().min(0).max(720).default(0),
+  /** What a customer hears when no agent is free within 2 s (regulators require a message). */
+  abandonMessage: z.string().trim().min(1).max(500).default(DEFAULT_ABANDON_MESSAGE),
+  /** Call the secondary phone after this many unanswered attempts on the primary, or after it proved invalid (0 = never). */
+  secondaryAfterFailures: z.number().int().min(0).max(10).default(0),
 });
 export type ProjectRules = z.infer<typeof ProjectRulesSchema>;
 
@@ -27,6 +34,9 @@ export function defaultRules(type: (typeof PROJECT_TYPES)[number]): ProjectRules
     dispositions: DEFAULT_DISPOSITIONS,
     requireConsent: type === 'sales',
     noAnswerTimeoutSeconds: 25,
+    abandonCooldownHours: 0,
+    abandonMessage: DEFAULT_ABANDON_MESSAGE,
+    secondaryAfterFailures: 0,
   };
 }
 
