@@ -73,6 +73,9 @@ test('a wrong config shows field errors from the schema', async ({ page }) => {
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByText(/must match pattern|must NOT have fewer/).first()).toBeVisible();
   await page.getByRole('button', { name: 'Uninstall' }).click();
-  await page.getByRole('button', { name: /^(OK|Yes)$/ }).click();
+  // Confirm inside the popover itself, once it has finished opening.
+  const confirm = page.locator('.ant-popconfirm:visible');
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: /^(OK|Yes)$/ }).click();
   await expect(page).toHaveURL(/\/config\/plugins$/);
 });

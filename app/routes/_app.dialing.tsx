@@ -1,7 +1,8 @@
 import { useLoaderData, useRevalidator } from '@remix-run/react';
-import { Alert, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DialingWhy } from '../components/dialing/DialingWhy';
 import { withPermission } from '../modules/auth/guard.server';
 import { dialingSnapshot } from '../modules/dialing/monitor.server';
 import { formatDateTime } from '../utils/format';
@@ -100,36 +101,7 @@ export default function DialingPage() {
               {
                 title: t('dialing.why'),
                 key: 'why',
-                render: (_: unknown, row) => (
-                  <Space orientation="vertical" size={2} data-testid={`why-${row.id}`}>
-                    {row.stale ? (
-                      <Alert type="warning" showIcon message={t('dialing.noDialer')} style={{ padding: '0 8px' }} />
-                    ) : null}
-                    {row.status ? (
-                      <span>
-                        {t('dialing.level', {
-                          level: row.status.level,
-                          ready: row.status.readyAgents,
-                          busy: row.status.busyAgents,
-                          ringing: row.status.ringing,
-                        })}
-                        {' · '}
-                        {t(`dialing.reasons.${row.status.reason}`, { defaultValue: row.status.reason })}
-                      </span>
-                    ) : null}
-                    {row.status?.limits.map((l) => (
-                      <Tag key={l} color="orange">
-                        {t(`dialing.limits.${l}`, { defaultValue: t(`dialing.refusals.${l}`, { defaultValue: l }) })}
-                      </Tag>
-                    ))}
-                    {row.refusals.slice(0, 4).map((r) => (
-                      <Typography.Text key={r.reason} type="secondary" style={{ fontSize: 12 }}>
-                        {t(`dialing.refusals.${r.reason}`)}: {r.count}
-                        {r.until ? ` · ${t('dialing.until', { at: formatDateTime(r.until, timeZone, i18n.language) })}` : ''}
-                      </Typography.Text>
-                    ))}
-                  </Space>
-                ),
+                render: (_: unknown, row) => <DialingWhy dialing={row} timeZone={timeZone} testId={`why-${row.id}`} />,
               },
             ]}
           />

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Col, Descriptions, Input, Modal, Row, Space, Stati
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { DialingWhy } from '../components/dialing/DialingWhy';
 import { AssignmentPanel } from '../components/tasks/AssignmentPanel';
 import { STATUS_COLOR } from '../components/tasks/status';
 import { TaskForm } from '../components/tasks/TaskForm';
@@ -10,6 +11,7 @@ import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
+import { taskDialingStatus } from '../modules/dialing/monitor.server';
 import { parseWhere } from '../modules/lists/contact-filter';
 import { contactScope } from '../modules/lists/contact-scope';
 import { projectTags } from '../modules/lists/contacts.server';
@@ -60,12 +62,14 @@ export const loader = withPermission('tasks.view', async ({ request, params, use
     prisma.auditLog.findMany({ where: { target: task.id, action: { startsWith: 'task.' } }, orderBy: { at: 'desc' }, take: 30 }),
     projectTags(task.projectId),
   ]);
+  const dialing = task.status === 'running' && task.channel !== 'online' ? await taskDialingStatus(task.id) : null;
   return {
     task,
     project: { name: project.name, type: project.type, rulesVersion: project.rulesVersion },
     scope: contactScope(project.fields as unknown as FieldDef[], tags).scope,
     condition,
     progress,
+    dialing,
     summary,
     runs,
     contacts,
@@ -295,6 +299,11 @@ export default function TaskPage() {
                     </Col>
                   ))}
                 </Row>
+                {data.dialing ? (
+                  <Card size="small" title={t('dialing.why')}>
+                    <DialingWhy dialing={data.dialing} timeZone={timeZone} testId="task-dialing-why" />
+                  </Card>
+                ) : null}
                 {Object.keys(progress.closedByOutcome).length ? (
                   <Space wrap>
                     {Object.entries(progress.closedByOutcome).map(([k, v]) => (

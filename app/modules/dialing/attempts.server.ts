@@ -59,6 +59,13 @@ export interface Finish {
  * calls stay open for the agent's wrap-up, which decides the case.
  */
 export async function finishAttempt(attemptId: string, finish: Finish, at = new Date()): Promise<boolean> {
+  // Read what does not change first: the transaction below then never waits on a second connection.
+  const found = await prisma.callAttempt.findUnique({
+    where: { id: attemptId },
+    select: { projectId: true, rulesVersion: true, endedAt: true },
+  });
+  if (!found || found.endedAt) return false;
+  const rules = await rulesVersion(found.projectId, found.rulesVersion);
   return prisma.$transaction(async (tx) => {
     const attempt = await tx.callAttempt.findUnique({ where: { id: attemptId } });
     if (!attempt || attempt.endedAt) return false;
@@ -85,7 +92,6 @@ export async function finishAttempt(attemptId: string, finish: Finish, at = new 
       orderBy: { queuedAt: 'asc' },
       select: { queuedAt: true, result: true, phoneSlot: true },
     });
-    const rules = await rulesVersion(attempt.projectId, attempt.rulesVersion);
     const contact = await tx.contact.findUnique({ where: { id: attempt.contactId }, select: { secondaryPhoneCipher: true } });
     const history = attemptHistory(previous, (rules.secondaryAfterFailures ?? 0) > 0 && !!contact?.secondaryPhoneCipher);
     const technical = finish.result !== 'connected' && finish.result !== 'robot';

@@ -25,10 +25,31 @@ export async function writeDialerStatus(status: DialerTaskStatus) {
   await writeSetting(statusKey(status.taskId), status as unknown as Parameters<typeof writeSetting>[1]);
 }
 
-export async function dialingSnapshot(now = new Date()) {
+/** What limits one task's dialing now: the dialer's last report and the gate's recent refusals. */
+export async function taskDialingStatus(taskId: string, now = new Date()) {
   const since = new Date(now.getTime() - 15 * 60_000);
+  const [status, refusals] = await Promise.all([
+    readSetting<DialerTaskStatus>(statusKey(taskId)),
+    prisma.dialRefusal.groupBy({
+      by: ['reason'],
+      where: { taskId, at: { gte: since } },
+      _count: { _all: true },
+      _min: { until: true },
+    }),
+  ]);
+  return {
+    status,
+    stale: !status || now.getTime() - Date.parse(status.at) > 15_000,
+    refusals: refusals
+      .map((r) => ({ reason: r.reason as Refusal, count: r._count._all, until: r._min.until?.toISOString() ?? null }))
+      .sort((a, b) => b.count - a.count),
+  };
+}
+export type TaskDialingStatus = Awaited<ReturnType<typeof taskDialingStatus>>;
+
+export async function dialingSnapshot(now = new Date()) {
   const today = new Date(now.getTime() - 24 * 3_600_000);
-  const [tasks, inFlight, agents, refusals, results] = await Promise.all([
+  const [tasks, inFlight, agents, results] = await Promise.all([
     prisma.task.findMany({
       where: { status: 'running' },
       orderBy: { priority: 'desc' },
@@ -50,12 +71,6 @@ export async function dialingSnapshot(now = new Date()) {
       },
     }),
     prisma.agentPresence.findMany({ where: { NOT: { state: 'offline' } }, orderBy: { since: 'asc' } }),
-    prisma.dialRefusal.groupBy({
-      by: ['taskId', 'reason'],
-      where: { at: { gte: since } },
-      _count: { _all: true },
-      _min: { until: true },
-    }),
     prisma.callAttempt.groupBy({ by: ['taskId', 'result'], where: { endedAt: { gte: today } }, _count: { _all: true } }),
   ]);
   const users = await prisma.user.findMany({
@@ -70,20 +85,15 @@ export async function dialingSnapshot(now = new Date()) {
   const masked = new Map(contacts.map((c) => [String(c.id), c.phoneMasked]));
   const taskViews = await Promise.all(
     tasks.map(async (t) => {
-      const status = await readSetting<DialerTaskStatus>(statusKey(t.id));
+      const dialing = await taskDialingStatus(t.id, now);
       const count = (result: string) => results.find((r) => r.taskId === t.id && r.result === result)?._count._all ?? 0;
       const human = count('connected') + count('abandoned');
       return {
         ...t,
-        status,
-        stale: !status || now.getTime() - Date.parse(status.at) > 15_000,
+        ...dialing,
         inFlight: inFlight.filter((a) => a.taskId === t.id).length,
         connectedToday: count('connected'),
         abandonRateToday: human ? count('abandoned') / human : 0,
-        refusals: refusals
-          .filter((r) => r.taskId === t.id)
-          .map((r) => ({ reason: r.reason as Refusal, count: r._count._all, until: r._min.until?.toISOString() ?? null }))
-          .sort((a, b) => b.count - a.count),
       };
     }),
   );

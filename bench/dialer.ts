@@ -1,0 +1,152 @@
+// npm run bench:dialer — the dialing pipeline end to end on a fresh embedded PostgreSQL: a running
+// predictive task, 500 auto-agents (BENCH_AGENTS), the sim switch at 50x, the compliance gate,
+// attempts and their state changes, live events. Reports sustained attempts per second, the most
+// calls in flight at once, p99 from the pacer's decision to the originate, and database
+// transactions per second. The last line is one JSON object.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../app/db/embedded-postgres.server';
+import { applyMigrations } from '../app/db/migrate.server';
+import { disconnectPrisma, prisma } from '../app/db/prisma.server';
+import { resetEnvCache } from '../app/env.server';
+import { startDialer } from '../app/modules/dialing/dialer.server';
+import { closeLive } from '../app/modules/dialing/live.server';
+import { customField, FIXED_FIELDS } from '../app/modules/lists/field-template';
+import { sealPhone } from '../app/modules/lists/phone-vault.server';
+import { createProject, getProject, updateProject } from '../app/modules/projects/projects.server';
+import { TaskInputSchema } from '../app/modules/tasks/task-schema';
+import { createTask, transitionTask } from '../app/modules/tasks/tasks.server';
+import { createSimSwitch } from '../app/telephony/sim/sim-switch';
+
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 60_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const TIME_SCALE = 50;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waihu-bench-dialer-'));
+fs.chmodSync(dir, 0o755);
+process.env.WAIHU_DATA_DIR = dir;
+process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 5).toString('base64');
+process.env.WAIHU_LOG_LEVEL = 'silent';
+
+const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'cluster') });
+try {
+  const url = db.url();
+  await applyMigrations(url);
+  process.env.DATABASE_URL = url;
+  resetEnvCache();
+
+  const actor = { name: 'bench' };
+  const created = await createProject(actor, {
+    name: 'bench',
+    type: 'returnVisit',
+    description: '',
+    fields: [...FIXED_FIELDS, customField('age', 'number')],
+  });
+  const project = await getProject(created.id);
+  const allDay = [{ from: '00:00', to: '23:59' }];
+  const weekly = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));
+  await updateProject(actor, project.id, {
+    name: project.name,
+    type: project.type,
+    description: '',
+    status: 'active',
+    rules: { ...project.rules, callingHours: { ...project.rules.callingHours, weekly }, closingRule: { preset: 'onConnect' } },
+    fields: project.fields,
+    dedupPolicy: 'skip',
+  });
+
+  console.log(`inserting ${CONTACTS} contacts (encrypted numbers) and ${AGENTS} agents…`);
+  for (let start = 0; start < CONTACTS; start += 10_000) {
+    const n = Math.min(10_000, CONTACTS - start);
+    const phones = Array.from({ length: n }, (_, i) => `+861390${String(start + i).padStart(7, '0')}`);
+    const sealed = phones.map((p) => sealPhone(p));
+    await prisma.$executeRaw`
+      INSERT INTO "Contact" ("projectId", "name", "phoneHash", "phoneCipher", "phoneMasked", "phoneKind", "fields", "updatedAt")
+      SELECT ${project.id}::uuid, '客户' || h.ord, h.hash, h.cipher, h.masked, 'mobile', '{"age": 70}'::jsonb, now()
+      FROM unnest(${sealed.map((s) => s.hash)}::text[], ${sealed.map((s) => s.cipher)}::text[], ${sealed.map((s) => s.masked)}::text[])
+           WITH ORDINALITY AS h(hash, cipher, masked, ord)`;
+  }
+  await prisma.$executeRaw`
+    INSERT INTO "User" ("id", "login", "displayName", "role", "passwordHash", "updatedAt")
+    SELECT gen_random_uuid(), 'bench' || i, '坐席' || i, 'agent', 'x', now() FROM generate_series(1, ${AGENTS}::int) AS i`;
+  const group = await prisma.skillGroup.create({ data: { name: 'bench' } });
+  await prisma.$executeRaw`
+    INSERT INTO "SkillGroupMember" ("groupId", "userId", "proficiency") SELECT ${group.id}::uuid, "id", 3 FROM "User" WHERE "login" LIKE 'bench%'`;
+  await prisma.$executeRaw`ANALYZE`;
+  const task = await createTask(
+    actor,
+    TaskInputSchema.parse({
+      projectId: project.id,
+      name: 'bench',
+      condition: { combinator: 'and', rules: [] },
+      channel: 'agent',
+      dialMode: 'predictive',
+      skillGroupIds: [group.id],
+      pacing: { targetAbandonRate: 3, maxLinesPerAgent: 4 },
+    }),
+  );
+  await transitionTask(actor, task.id, 'start');
+
+  const sw = createSimSwitch({
+    profile: { answer: 0.45, busy: 0.1, noAnswer: 0.3, machine: 0.1, invalid: 0.05, ringMeanSec: 12, talkMeanSec: 90 },
+    trunks: [
+      { id: 'sim-e1-a', capacity: 2500 },
+      { id: 'sim-e1-b', capacity: 2500 },
+    ],
+    timeScale: TIME_SCALE,
+    seed: 1,
+  });
+  const stats = async () => {
+    const [row] = await prisma.$queryRaw<
+      { xacts: bigint }[]
+    >`SELECT xact_commit + xact_rollback AS xacts FROM pg_stat_database WHERE datname = current_database()`;
+    return Number(row?.xacts ?? 0);
+  };
+  console.log(`dialing for ${SECONDS} s at ${TIME_SCALE}x…`);
+  const dialer = await startDialer({ dialerId: 'bench', autoAgents: true, softswitch: sw });
+  // Warm-up: the pacer starts carefully; measure the steady part.
+  await new Promise((r) => setTimeout(r, 10_000));
+  const attempts0 = await prisma.callAttempt.count();
+  const xacts0 = await stats();
+  dialer.engine.launchLatencies.length = 0;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, dialer.engine.inFlight());
+  }, 100);
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const elapsed = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const attempts = (await prisma.callAttempt.count()) - attempts0;
+  const xacts = (await stats()) - xacts0;
+  const latencies = [...dialer.engine.launchLatencies].sort((a, b) => a - b);
+  await dialer.stop();
+  await closeLive();
+  const p99 = latencies.length ? (latencies[Math.floor(latencies.length * 0.99)] ?? 0) : 0;
+  const results = await prisma.callAttempt.groupBy({ by: ['result'], _count: { _all: true } });
+  console.log(`results: ${results.map((r) => `${r.result}=${r._count._all}`).join(' ')}`);
+  const causes = await prisma.callAttempt.groupBy({
+    by: ['result', 'cause'],
+    _count: { _all: true },
+    orderBy: { _count: { id: 'desc' } },
+    take: 6,
+  });
+  console.log(`causes: ${causes.map((c) => `${c.result}/${c.cause}=${c._count._all}`).join(' ')}`);
+  console.log(
+    JSON.stringify({
+      bench: 'dialer',
+      attemptsPerSec: Math.round((attempts / elapsed) * 10) / 10,
+      concurrentCalls: peak,
+      decideToOriginateP99Ms: Math.round(p99 * 10) / 10,
+      dbTransactionsPerSec: Math.round(xacts / elapsed),
+      agents: AGENTS,
+      timeScale: TIME_SCALE,
+    }),
+  );
+} finally {
+  await disconnectPrisma();
+  await db.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
