@@ -31,13 +31,28 @@ interface Loaded {
   contact: ContactForQuestionnaire;
 }
 
-async function load(tx: Prisma.TransactionClient | typeof prisma, responseId: string, lock: boolean): Promise<Loaded> {
+/** The response's contact, read before any transaction (a response never changes its contact). */
+async function contactOf(responseId: string): Promise<ContactForQuestionnaire> {
+  const owner = await prisma.questionnaireResponse.findUnique({
+    where: { id: responseId },
+    select: { projectId: true, contactId: true },
+  });
+  if (!owner) throw new RunnerError('runner.notFound');
+  const project = await getProject(owner.projectId);
+  const contact = await contactForQuestionnaire(owner.contactId, project.fields as FieldDef[]);
+  if (!contact) throw new RunnerError('runner.contactGone');
+  return contact;
+}
+
+async function load(
+  tx: Prisma.TransactionClient | typeof prisma,
+  responseId: string,
+  lock: boolean,
+  contact: ContactForQuestionnaire,
+): Promise<Loaded> {
   if (lock) await tx.$queryRaw`SELECT 1 FROM "QuestionnaireResponse" WHERE "id" = ${responseId}::uuid FOR UPDATE`;
   const response = await tx.questionnaireResponse.findUnique({ where: { id: responseId }, include: { version: true } });
   if (!response) throw new RunnerError('runner.notFound');
-  const project = await getProject(response.projectId);
-  const contact = await contactForQuestionnaire(response.contactId, project.fields as FieldDef[]);
-  if (!contact) throw new RunnerError('runner.contactGone');
   return {
     response: { ...response, answers: (response.answers ?? {}) as Answers },
     graph: response.version.graph as unknown as FlowGraph,
@@ -106,7 +121,7 @@ export async function startResponse(input: {
 }
 
 export async function runnerState(responseId: string, language: string): Promise<RunnerState> {
-  const loaded = await load(prisma, responseId, false);
+  const loaded = await load(prisma, responseId, false, await contactOf(responseId));
   const answers = loaded.response.answers;
   return state(loaded, nextStep(loaded.graph, loaded.contact.row, answers), answers, language);
 }
@@ -133,8 +148,10 @@ async function save(tx: Prisma.TransactionClient, loaded: Loaded, answers: Answe
  * screen), validated like every channel's; identity answers are compared with the contact here.
  */
 export async function submitAnswer(responseId: string, nodeId: string, raw: unknown, language: string): Promise<RunnerState> {
+  // The contact is read first: inside the transaction only its connection is used.
+  const contact = await contactOf(responseId);
   return prisma.$transaction(async (tx) => {
-    const loaded = await load(tx, responseId, true);
+    const loaded = await load(tx, responseId, true, contact);
     if (loaded.response.status !== 'inProgress') throw new RunnerError('runner.finished');
     const answers = loaded.response.answers;
     const step = nextStep(loaded.graph, loaded.contact.row, answers);
@@ -153,8 +170,10 @@ export async function submitAnswer(responseId: string, nodeId: string, raw: unkn
 
 /** Back to the previous question: its answer is forgotten and asked again. */
 export async function goBack(responseId: string, language: string): Promise<RunnerState> {
+  // The contact is read first: inside the transaction only its connection is used.
+  const contact = await contactOf(responseId);
   return prisma.$transaction(async (tx) => {
-    const loaded = await load(tx, responseId, true);
+    const loaded = await load(tx, responseId, true, contact);
     if (loaded.response.status !== 'inProgress') throw new RunnerError('runner.finished');
     const answers = loaded.response.answers;
     const step = nextStep(loaded.graph, loaded.contact.row, answers);
