@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   WAIHU_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   WAIHU_DEMO_PASSWORD: z.string().min(8).optional(),
   WAIHU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The address customers reach Waihu at (links in messages); default http://localhost:PORT. */
+  WAIHU_PUBLIC_URL: z.string().url().optional(),
   /** The embedded sim switch runs this many times faster than real time (demos: 10). */
   WAIHU_SIM_TIME_SCALE: z.coerce.number().min(0.1).max(100).default(1),
   /** Demo agents answered by the sim switch: on by default for `waihu start`, off for `waihu dialer`. */
@@ -38,4 +40,10 @@ export function env(): Env {
 /** Tests and the CLI change process.env after start-up (e.g. the embedded database URL). */
 export function resetEnvCache(): void {
   cached = undefined;
+}
+
+/** Where customers reach this installation (survey links in messages). */
+export function publicUrl(): string {
+  const e = env();
+  return e.WAIHU_PUBLIC_URL ?? `http://localhost:${e.PORT}`;
 }

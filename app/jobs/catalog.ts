@@ -25,6 +25,12 @@ export const jobCatalog = {
     // Every 15 minutes: tasks whose contacts sit with an agent who left or is absent are rebalanced.
     cron: '*/15 * * * *',
   },
+  'questionnaires.sendLinks': {
+    payload: z.object({}),
+    queue: { retryLimit: 0, expireInSeconds: 300, deleteAfterSeconds: 86400 },
+    // Every minute: running online tasks send their contacts' personal links.
+    cron: '* * * * *',
+  },
   'auth.purge': {
     payload: z.object({}),
     queue: { retryLimit: 2, expireInSeconds: 300, deleteAfterSeconds: 86400 },

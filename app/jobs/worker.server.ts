@@ -1,7 +1,9 @@
 import type { PgBoss } from 'pg-boss';
+import { publicUrl } from '../env.server';
 import { purgeAuthRecords } from '../modules/auth/session.server';
 import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
+import { sendOnlineTaskLinks } from '../modules/questionnaires/online-tasks.server';
 import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
 import { logger } from '../utils/logger.server';
 import { boss } from './boss.server';
@@ -16,6 +18,7 @@ const handlers: { [N in JobName]: Handler<N> } = {
   'lists.import': (payload) => runImport(payload.importId),
   'lists.enrich': (payload) => runEnrichment(payload.runId),
   'tasks.rebalance': () => rebalanceWhereAgentsLeft(),
+  'questionnaires.sendLinks': () => sendOnlineTaskLinks(publicUrl()),
   'auth.purge': () => purgeAuthRecords(),
 };
 

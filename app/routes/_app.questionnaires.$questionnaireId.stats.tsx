@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { EChart } from '../components/EChart';
 import { prisma } from '../db/prisma.server';
+import { env } from '../env.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
@@ -47,7 +48,7 @@ export const action = withPermission('questionnaires.manage', async ({ request, 
   const contact = await prisma.contact.findUnique({ where: { id: input.contactId }, select: { projectId: true } });
   if (contact?.projectId !== q.projectId) return { ok: false as const, error: 'link.notFound' };
   try {
-    const origin = process.env.WAIHU_PUBLIC_URL ?? new URL(request.url).origin;
+    const origin = env().WAIHU_PUBLIC_URL ?? new URL(request.url).origin;
     const created = input.installationId
       ? await sendSurveyLink(actor, { ...input, installationId: input.installationId, baseUrl: origin })
       : await createSurveyLink(actor, input);

@@ -63,6 +63,9 @@ export async function sendSurveyLink(
     baseUrl: string;
     language?: string;
     taskId?: string | null;
+    hours?: number;
+    /** The task's message, with {name}, {link} and {title}. */
+    template?: string;
   },
 ) {
   const contact = await prisma.contact.findUnique({ where: { id: input.contactId } });
@@ -74,8 +77,12 @@ export async function sendSurveyLink(
     include: { questionnaire: true },
   });
   const url = new URL(created.path, input.baseUrl).toString();
-  const text =
-    created.link.language === 'en'
+  const text = input.template
+    ? input.template
+        .replaceAll('{name}', contact.name)
+        .replaceAll('{link}', url)
+        .replaceAll('{title}', version.questionnaire.name)
+    : created.link.language === 'en'
       ? `${contact.name}, please take a moment to answer "${version.questionnaire.name}": ${url}`
       : `${contact.name}您好，请花一分钟填写《${version.questionnaire.name}》：${url}`;
   const outcome = await callHook(input.installationId, 'send', [{ to: revealPhone(contact.phoneCipher), text, link: url }], {
