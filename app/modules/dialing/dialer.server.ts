@@ -200,6 +200,7 @@ export async function startDialer(
       while (running) await new Promise((r) => setTimeout(r, 50));
       const ended = await engine.endAll('DIALER_STOPPED').catch(() => 0);
       engine.close();
+      await engine.drain();
       if (ended) log.info({ ended }, 'ended the calls in flight');
       await sw.close();
       await locks.end().catch(() => undefined);

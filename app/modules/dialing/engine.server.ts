@@ -450,4 +450,9 @@ export class DialerEngine {
   close() {
     this.unsubscribe();
   }
+
+  /** Waits for the events already received to be handled (shutdown: before the database closes). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.chains.values()]);
+  }
 }
