@@ -16,7 +16,7 @@ import {
   markRobot,
   startDialing,
 } from './attempts.server';
-import { admit, type DialMode, type DialTask } from './gate.server';
+import { admitMany, type DialMode, type DialTask } from './gate.server';
 import { publishLive } from './live.server';
 import { writeDialerStatus } from './monitor.server';
 import { createPacer, createProgressivePacer, explainPacing, type Pacer } from './pacing';
@@ -178,23 +178,30 @@ export class DialerEngine {
       );
       if (!candidates.length) limits.push('noContacts');
       const refused = new Map<string, number>();
-      // Contacts are independent: admit and launch a few at once, never more than still wanted.
+      // The gate judges a whole batch at once; admitted contacts are launched a few at a time.
       let next = 0;
       while (launched < want && next < candidates.length) {
-        const batch = candidates.slice(next, next + Math.min(LAUNCH_CONCURRENCY, want - launched));
+        const batch = candidates.slice(next, next + (want - launched));
         next += batch.length;
-        const done = await Promise.all(
-          batch.map(async (c) => {
-            const admitted = await admit(task, c.contactId, task.dialMode);
-            if (!admitted.ok) {
-              refused.set(admitted.reason, (refused.get(admitted.reason) ?? 0) + 1);
-              this.skipUntil.set(c.contactId, admitted.until ? admitted.until.getTime() : wall + REFUSAL_SKIP_MS);
-              return false;
-            }
-            return this.launch(task, admitted.attemptId, c.contactId, lines, decidedAt);
-          }),
+        const admissions = await admitMany(
+          task,
+          batch.map((c) => c.contactId),
+          task.dialMode,
         );
-        launched += done.filter(Boolean).length;
+        const admitted: { contactId: bigint; attemptId: string }[] = [];
+        for (const [contactId, a] of admissions) {
+          if (a.ok) admitted.push({ contactId, attemptId: a.attemptId });
+          else {
+            refused.set(a.reason, (refused.get(a.reason) ?? 0) + 1);
+            this.skipUntil.set(contactId, a.until ? a.until.getTime() : wall + REFUSAL_SKIP_MS);
+          }
+        }
+        for (let i = 0; i < admitted.length; i += LAUNCH_CONCURRENCY) {
+          const done = await Promise.all(
+            admitted.slice(i, i + LAUNCH_CONCURRENCY).map((a) => this.launch(task, a.attemptId, a.contactId, lines, decidedAt)),
+          );
+          launched += done.filter(Boolean).length;
+        }
       }
       if (launched < want) for (const [reason] of [...refused].sort((a, b) => b[1] - a[1]).slice(0, 2)) limits.push(reason);
     }

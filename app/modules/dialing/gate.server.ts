@@ -1,8 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { prisma } from '../../db/prisma.server';
-import { Prisma } from '../../generated/prisma/client';
 import type { Condition } from '../../rules';
 import { contactFilterSql } from '../lists/contacts.server';
-import { isDoNotCall } from '../lists/dnc.server';
 import type { AttemptRecord } from '../projects/closing-rules';
 import type { ProjectRules } from '../projects/project-schema';
 import { checkGate, type GateDecision, type GateFacts, type Refusal } from './compliance';
@@ -27,15 +26,16 @@ export interface DialTask {
 export type DialMode = 'predictive' | 'progressive' | 'preview' | 'manual' | 'robot';
 export type Admission = { ok: true; attemptId: string } | { ok: false; reason: Refusal; until?: Date | null };
 
-/** Whether the contact is in the task's selection (the same SQL the task's preview count runs). */
-export async function inSelection(task: DialTask, contactId: bigint): Promise<boolean> {
+/** Which of the contacts are in the task's selection (the same SQL the task's preview count runs). */
+export async function inSelection(task: DialTask, contactIds: bigint[]): Promise<Set<bigint>> {
+  if (!contactIds.length) return new Set();
   const { sql, params } = await contactFilterSql(task.projectId, task.selection ? { condition: task.selection } : {});
-  const rows = await prisma.$queryRawUnsafe<{ one: number }[]>(
-    `SELECT 1 AS one FROM "Contact" c WHERE ${sql} AND c."id" = $${params.length + 1} LIMIT 1`,
+  const rows = await prisma.$queryRawUnsafe<{ id: bigint }[]>(
+    `SELECT c."id" FROM "Contact" c WHERE ${sql} AND c."id" = ANY($${params.length + 1}::bigint[])`,
     ...params,
-    contactId,
+    contactIds,
   );
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Results of finished attempts as the closing rule reads them (the wrap-up's class once it exists). */
@@ -66,40 +66,50 @@ export function attemptHistory(
   });
 }
 
-export async function gateFacts(task: DialTask, contactId: bigint, now: Date): Promise<GateFacts | null> {
-  const contact = await prisma.contact.findUnique({ where: { id: contactId } });
-  if (!contact || contact.projectId !== task.projectId) return null;
+/** The gate's facts for several contacts at once: five queries, whatever their number. */
+export async function gateFacts(task: DialTask, contactIds: bigint[], now: Date): Promise<Map<bigint, GateFacts>> {
+  const contacts = await prisma.contact.findMany({ where: { id: { in: contactIds }, projectId: task.projectId } });
+  const ids = contacts.map((c) => c.id);
   const [attempts, active, listed, selected] = await Promise.all([
     prisma.callAttempt.findMany({
-      where: { contactId, projectId: task.projectId, endedAt: { not: null } },
+      where: { contactId: { in: ids }, projectId: task.projectId, endedAt: { not: null } },
       orderBy: { queuedAt: 'asc' },
-      select: { queuedAt: true, result: true, phoneSlot: true },
+      select: { contactId: true, queuedAt: true, result: true, phoneSlot: true },
     }),
-    prisma.activeCall.findUnique({ where: { contactId } }),
-    isDoNotCall(task.projectId, contact.phoneHash),
-    inSelection(task, contactId),
+    prisma.activeCall.findMany({ where: { contactId: { in: ids } }, select: { contactId: true } }),
+    prisma.dncEntry.findMany({
+      where: { phoneHash: { in: contacts.map((c) => c.phoneHash) }, scope: { in: ['global', task.projectId] } },
+      select: { phoneHash: true },
+    }),
+    inSelection(task, ids),
   ]);
-  const history = attemptHistory(attempts, (task.rules.secondaryAfterFailures ?? 0) > 0 && !!contact.secondaryPhoneCipher);
-  const lastAbandon = attempts.filter((a) => a.result === 'abandoned').at(-1)?.queuedAt ?? null;
-  return {
-    now,
-    rules: task.rules,
-    taskRunning: task.running,
-    inSelection: selected,
-    activeAttempt: !!active,
-    abandonCooldownHours: task.abandonCooldownHours ?? task.rules.abandonCooldownHours ?? 0,
-    contact: {
-      status: contact.status,
-      deleted: !!contact.deletedAt,
-      dnc: contact.dnc || listed,
-      consent: contact.consentStatus,
-      timeZone: contact.timeZone,
-      hasNumber: !!contact.phoneCipher || !!contact.phoneToken || !!contact.secondaryPhoneCipher,
-      history,
-      nextAttemptAt: contact.nextAttemptAt,
-      lastAbandonAt: lastAbandon,
-    },
-  };
+  const busy = new Set(active.map((a) => a.contactId));
+  const blocked = new Set(listed.map((d) => d.phoneHash));
+  const alternates = (task.rules.secondaryAfterFailures ?? 0) > 0;
+  const out = new Map<bigint, GateFacts>();
+  for (const contact of contacts) {
+    const own = attempts.filter((a) => a.contactId === contact.id);
+    out.set(contact.id, {
+      now,
+      rules: task.rules,
+      taskRunning: task.running,
+      inSelection: selected.has(contact.id),
+      activeAttempt: busy.has(contact.id),
+      abandonCooldownHours: task.abandonCooldownHours ?? task.rules.abandonCooldownHours ?? 0,
+      contact: {
+        status: contact.status,
+        deleted: !!contact.deletedAt,
+        dnc: contact.dnc || blocked.has(contact.phoneHash),
+        consent: contact.consentStatus,
+        timeZone: contact.timeZone,
+        hasNumber: !!contact.phoneCipher || !!contact.phoneToken || !!contact.secondaryPhoneCipher,
+        history: attemptHistory(own, alternates && !!contact.secondaryPhoneCipher),
+        nextAttemptAt: contact.nextAttemptAt,
+        lastAbandonAt: own.filter((a) => a.result === 'abandoned').at(-1)?.queuedAt ?? null,
+      },
+    });
+  }
+  return out;
 }
 
 export async function recordRefusal(taskId: string, contactId: bigint, reason: Refusal, until?: Date | null) {
@@ -107,32 +117,65 @@ export async function recordRefusal(taskId: string, contactId: bigint, reason: R
 }
 
 /**
- * The one door to a launch: checks every rule for this contact now and, if it may be called,
- * creates the queued attempt. Every refusal is recorded with its reason.
+ * The one door to a launch: checks every rule for each contact now and, for those that may be
+ * called, creates the queued attempts. Every refusal is recorded with its reason. The claim is one
+ * transaction: ActiveCall rows keyed by contact (a contact already in flight anywhere is skipped by
+ * the database itself), then the attempts for exactly the contacts claimed.
  */
-export async function admit(task: DialTask, contactId: bigint, mode: DialMode, now = new Date()): Promise<Admission> {
-  const facts = await gateFacts(task, contactId, now);
-  const decision: GateDecision = facts ? checkGate(facts) : { ok: false, reason: 'deleted' };
-  if (!decision.ok) {
-    await recordRefusal(task.id, contactId, decision.reason, decision.until);
-    return decision;
-  }
-  try {
-    const attempt = await prisma.$transaction(async (tx) => {
-      const created = await tx.callAttempt.create({
-        data: { taskId: task.id, projectId: task.projectId, contactId, rulesVersion: task.rulesVersion, mode },
-      });
-      await tx.activeCall.create({ data: { contactId, attemptId: created.id, taskId: task.id } });
-      return created;
-    });
-    return { ok: true, attemptId: attempt.id };
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      await recordRefusal(task.id, contactId, 'activeAttempt');
-      return { ok: false, reason: 'activeAttempt' };
+export async function admitMany(
+  task: DialTask,
+  contactIds: bigint[],
+  mode: DialMode,
+  now = new Date(),
+): Promise<Map<bigint, Admission>> {
+  const facts = await gateFacts(task, contactIds, now);
+  const out = new Map<bigint, Admission>();
+  const refusals: { taskId: string; contactId: bigint; reason: Refusal; until: Date | null }[] = [];
+  const passed: bigint[] = [];
+  for (const contactId of contactIds) {
+    const f = facts.get(contactId);
+    const decision: GateDecision = f ? checkGate(f) : { ok: false, reason: 'deleted' };
+    if (decision.ok) passed.push(contactId);
+    else {
+      out.set(contactId, decision);
+      refusals.push({ taskId: task.id, contactId, reason: decision.reason, until: decision.until ?? null });
     }
-    throw error;
   }
+  if (passed.length) {
+    const planned = new Map(passed.map((id) => [id, randomUUID()]));
+    const claimed = await prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ contactId: bigint }[]>`
+        INSERT INTO "ActiveCall" ("contactId", "attemptId", "taskId")
+        SELECT c, a, ${task.id}::uuid FROM unnest(${passed}::bigint[], ${[...planned.values()]}::uuid[]) AS t(c, a)
+        ON CONFLICT ("contactId") DO NOTHING RETURNING "contactId"`;
+      const ids = rows.map((r) => r.contactId);
+      await tx.callAttempt.createMany({
+        data: ids.map((contactId) => ({
+          id: planned.get(contactId) as string,
+          taskId: task.id,
+          projectId: task.projectId,
+          contactId,
+          rulesVersion: task.rulesVersion,
+          mode,
+        })),
+      });
+      return new Set(ids);
+    });
+    for (const contactId of passed) {
+      if (claimed.has(contactId)) out.set(contactId, { ok: true, attemptId: planned.get(contactId) as string });
+      else {
+        out.set(contactId, { ok: false, reason: 'activeAttempt' });
+        refusals.push({ taskId: task.id, contactId, reason: 'activeAttempt', until: null });
+      }
+    }
+  }
+  if (refusals.length) await prisma.dialRefusal.createMany({ data: refusals });
+  return out;
+}
+
+/** The gate for one contact (preview, manual, tests). */
+export async function admit(task: DialTask, contactId: bigint, mode: DialMode, now = new Date()): Promise<Admission> {
+  return (await admitMany(task, [contactId], mode, now)).get(contactId) ?? { ok: false, reason: 'deleted' };
 }
 
 /** The latest refusals of a contact, newest first (shown on the contact and the task page). */
