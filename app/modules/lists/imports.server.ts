@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import type { Prisma } from '../../generated/prisma/client';
@@ -214,7 +215,64 @@ export interface BatchCounts {
   dncMarked: number;
 }
 
+/** A connection of its own for an import's batches (see writeBatch). */
+export async function openImportConnection(): Promise<pg.Client> {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+const CONTACT_INSERT = `INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
+     "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId",
+     "phoneToken","consentStatus","consentEvidence","updatedAt")
+   SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
+          ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.dnc, u.tz, $2::uuid,
+          u.tok, u.cs, u.ce::jsonb, now()
+   FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+               $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[], $17::text[], $18::text[], $19::text[])
+     AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz, tok, cs, ce)`;
+
+const ON_CONFLICT = {
+  skip: 'ON CONFLICT DO NOTHING',
+  update: `ON CONFLICT ("projectId","phoneHash") DO UPDATE SET "name" = EXCLUDED."name", "fields" = "Contact"."fields" || EXCLUDED."fields",
+     "tags" = ARRAY(SELECT DISTINCT t FROM unnest("Contact"."tags" || EXCLUDED."tags") t),
+     "tagSources" = EXCLUDED."tagSources" || "Contact"."tagSources", "updatedAt" = now()`,
+};
+
+/**
+ * One batch in one transaction: contacts, rejections, counters and the checkpoint. Plain SQL on a
+ * pg connection (each list passed as one array parameter): through Prisma the same statements cost
+ * about twice as much per batch (an interactive transaction, 2 000 bound values for the DNC lookup,
+ * its argument serialisation). Without a connection it opens one for the call (the API import).
+ */
 export async function writeBatch(
+  importId: string,
+  project: { id: string; dedupPolicy: string },
+  evidenceSource: string,
+  accepted: PreparedContact[],
+  rejectedRows: RejectedRow[],
+  rowsRead: number,
+  lastLine: number,
+  connection?: pg.Client,
+): Promise<BatchCounts> {
+  const db = connection ?? (await openImportConnection());
+  try {
+    await db.query('BEGIN');
+    const counts = await writeInTransaction(db, importId, project, evidenceSource, accepted, rejectedRows, rowsRead, lastLine);
+    await db.query('COMMIT');
+    return counts;
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    if (!connection) await db.end();
+  }
+}
+
+async function writeInTransaction(
+  db: pg.Client,
   importId: string,
   project: { id: string; dedupPolicy: string },
   evidenceSource: string,
@@ -242,63 +300,51 @@ export async function writeBatch(
   let unique = [...byHash.values()];
   let rejected = rejectedRows;
   const inBatchDuplicates = accepted.length - unique.length;
-  return prisma.$transaction(async (tx) => {
-    // An external id already used by a contact with another phone is a conflict the row must explain.
-    const externals = unique.map((p) => p.contact.values.externalId).filter((e): e is string => typeof e === 'string');
-    if (externals.length) {
-      const taken = await tx.contact.findMany({
-        where: { projectId: project.id, externalId: { in: externals } },
-        select: { externalId: true, phoneHash: true },
-      });
-      const owner = new Map(taken.map((c) => [c.externalId, c.phoneHash]));
-      const clashing = unique.filter((p) => {
+  // An external id already used by a contact with another phone is a conflict the row must explain.
+  const externals = unique.map((p) => p.contact.values.externalId).filter((e): e is string => typeof e === 'string');
+  if (externals.length) {
+    const taken = await db.query<{ externalId: string; phoneHash: string }>(
+      `SELECT "externalId", "phoneHash" FROM "Contact" WHERE "projectId" = $1 AND "externalId" = ANY($2::text[])`,
+      [project.id, externals],
+    );
+    const owner = new Map(taken.rows.map((c) => [c.externalId, c.phoneHash]));
+    const clashing = new Set(
+      unique.filter((p) => {
         const other = owner.get(p.contact.values.externalId as string);
         return other !== undefined && other !== p.phone.hash;
-      });
-      if (clashing.length) {
-        unique = unique.filter((p) => !clashing.includes(p));
-        rejected = [
-          ...rejected,
-          ...clashing.map((p) => ({
-            line: p.contact.line,
-            cells: p.cells,
-            errors: [{ field: 'externalId', code: 'value.externalIdTaken' }],
-          })),
-        ];
-      }
+      }),
+    );
+    if (clashing.size) {
+      unique = unique.filter((p) => !clashing.has(p));
+      rejected = [
+        ...rejected,
+        ...[...clashing].map((p) => ({
+          line: p.contact.line,
+          cells: p.cells,
+          errors: [{ field: 'externalId', code: 'value.externalIdTaken' }],
+        })),
+      ];
     }
-    const hashes = unique.map((p) => p.phone.hash);
-    const dncRows = await tx.dncEntry.findMany({
-      where: { scope: { in: ['global', project.id] }, phoneHash: { in: hashes } },
-      select: { phoneHash: true },
-    });
-    const dnc = new Set(dncRows.map((r) => r.phoneHash));
-    const col = <T>(f: (p: PreparedContact) => T) => unique.map(f);
-    const onConflict =
-      project.dedupPolicy === 'update'
-        ? `DO UPDATE SET "name" = EXCLUDED."name", "fields" = "Contact"."fields" || EXCLUDED."fields",
-             "tags" = ARRAY(SELECT DISTINCT t FROM unnest("Contact"."tags" || EXCLUDED."tags") t),
-             "tagSources" = EXCLUDED."tagSources" || "Contact"."tagSources", "updatedAt" = now()`
-        : 'DO NOTHING';
-    const target = project.dedupPolicy === 'update' ? '("projectId","phoneHash")' : '';
-    const result = unique.length
-      ? await tx.$queryRawUnsafe<{ inserted: boolean }[]>(
-          `INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
-             "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId",
-             "phoneToken","consentStatus","consentEvidence","updatedAt")
-           SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
-                  ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.dnc, u.tz, $2::uuid,
-                  u.tok, u.cs, u.ce::jsonb, now()
-           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                       $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[], $17::text[], $18::text[], $19::text[])
-             AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz, tok, cs, ce)
-           ON CONFLICT ${target} ${onConflict}
-           RETURNING (xmax = 0) AS inserted`,
+  }
+  const hashes = unique.map((p) => p.phone.hash);
+  const dncRows = hashes.length
+    ? await db.query<{ phoneHash: string }>(
+        `SELECT "phoneHash" FROM "DncEntry" WHERE "scope" IN ('global', $1) AND "phoneHash" = ANY($2::text[])`,
+        [project.id, hashes],
+      )
+    : { rows: [] };
+  const dnc = new Set(dncRows.rows.map((r) => r.phoneHash));
+  const col = <T>(f: (p: PreparedContact) => T) => unique.map(f);
+  const now = new Date().toISOString();
+  const result = unique.length
+    ? await db.query<{ inserted: boolean }>(
+        `${CONTACT_INSERT} ${project.dedupPolicy === 'update' ? ON_CONFLICT.update : ON_CONFLICT.skip} RETURNING (xmax = 0) AS inserted`,
+        [
           project.id,
           importId,
           col((p) => (p.contact.values.externalId as string | undefined) ?? null),
           col((p) => String(p.contact.values.name ?? '')),
-          col((p) => p.phone.hash),
+          hashes,
           col((p) => p.phone.cipher),
           col((p) => p.phone.masked),
           col((p) => p.phoneKind),
@@ -312,48 +358,41 @@ export async function writeBatch(
           col((p) => (p.contact.values.timeZone as string | undefined) ?? null),
           col((p) => p.token),
           col((p) => p.contact.consent ?? null),
-          col((p) =>
-            p.contact.consent
-              ? JSON.stringify({ status: p.contact.consent, source: evidenceSource, at: new Date().toISOString() })
-              : null,
-          ),
-        )
-      : [];
-    const inserted = result.filter((r) => r.inserted).length;
-    const updated = result.length - inserted;
-    if (rejected.length) {
-      await tx.importRejection.createMany({
-        data: rejected.map((r) => ({
-          importId,
-          line: r.line,
-          cells: r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null))) as Prisma.InputJsonValue,
-          errors: r.errors as unknown as Prisma.InputJsonValue,
-        })),
-        skipDuplicates: true,
-      });
-    }
-    const counts: BatchCounts = {
-      rejected,
-      accepted: inserted,
-      updated,
-      duplicates: inBatchDuplicates + (unique.length - result.length),
-      dncMarked: unique.filter((p) => dnc.has(p.phone.hash)).length,
-    };
-    // The checkpoint moves in the same transaction as the rows: a crash repeats nothing.
-    await tx.contactImport.update({
-      where: { id: importId },
-      data: {
-        rowsRead: { increment: rowsRead },
-        accepted: { increment: counts.accepted },
-        updated: { increment: counts.updated },
-        rejected: { increment: rejected.length },
-        duplicates: { increment: counts.duplicates },
-        dncMarked: { increment: counts.dncMarked },
-        lastLine,
-      },
-    });
-    return counts;
-  });
+          col((p) => (p.contact.consent ? JSON.stringify({ status: p.contact.consent, source: evidenceSource, at: now }) : null)),
+        ],
+      )
+    : { rows: [] };
+  const inserted = result.rows.filter((r) => r.inserted).length;
+  const updated = result.rows.length - inserted;
+  if (rejected.length) {
+    await db.query(
+      `INSERT INTO "ImportRejection" ("importId", "line", "cells", "errors")
+       SELECT $1::uuid, u.line, u.cells::jsonb, u.errors::jsonb FROM unnest($2::int[], $3::text[], $4::text[]) AS u(line, cells, errors)
+       ON CONFLICT DO NOTHING`,
+      [
+        importId,
+        rejected.map((r) => r.line),
+        rejected.map((r) => JSON.stringify(r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null))))),
+        rejected.map((r) => JSON.stringify(r.errors)),
+      ],
+    );
+  }
+  const counts: BatchCounts = {
+    rejected,
+    accepted: inserted,
+    updated,
+    duplicates: inBatchDuplicates + (unique.length - result.rows.length),
+    dncMarked: unique.filter((p) => dnc.has(p.phone.hash)).length,
+  };
+  // The checkpoint moves in the same transaction as the rows: a crash repeats nothing.
+  const moved = await db.query(
+    `UPDATE "ContactImport" SET "rowsRead" = "rowsRead" + $2, "accepted" = "accepted" + $3, "updated" = "updated" + $4,
+       "rejected" = "rejected" + $5, "duplicates" = "duplicates" + $6, "dncMarked" = "dncMarked" + $7, "lastLine" = $8
+     WHERE "id" = $1`,
+    [importId, rowsRead, counts.accepted, counts.updated, rejected.length, counts.duplicates, counts.dncMarked, lastLine],
+  );
+  if (moved.rowCount !== 1) throw new Error(`Import ${importId} not found`);
+  return counts;
 }
 
 /** The `lists.import` job: streams the file, resuming after the last committed line. */
@@ -379,6 +418,7 @@ export async function runImport(importId: string): Promise<void> {
   // One batch is written while the next is parsed; batches still commit in file order, so the
   // checkpoint stays exact.
   let writing: Promise<unknown> = Promise.resolve();
+  const connection = await openImportConnection();
   const flush = async () => {
     if (read === 0) return;
     const batch = { accepted, rejected, read, lastLine };
@@ -386,7 +426,16 @@ export async function runImport(importId: string): Promise<void> {
     rejected = [];
     read = 0;
     await writing;
-    writing = writeBatch(importId, project, `import:${job.fileName}`, batch.accepted, batch.rejected, batch.read, batch.lastLine);
+    writing = writeBatch(
+      importId,
+      project,
+      `import:${job.fileName}`,
+      batch.accepted,
+      batch.rejected,
+      batch.read,
+      batch.lastLine,
+      connection,
+    );
     // Surface a failed write at once rather than after parsing the rest of the file.
     writing.catch(() => {});
   };
@@ -417,6 +466,10 @@ export async function runImport(importId: string): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     await prisma.contactImport.update({ where: { id: importId }, data: { status: 'failed', error: message.slice(0, 2000) } });
     throw error;
+  } finally {
+    // A batch may still be in flight when reading failed: let it settle before closing its connection.
+    await writing.catch(() => {});
+    await connection.end();
   }
 }
 
