@@ -224,15 +224,41 @@ export async function openImportConnection(): Promise<pg.Client> {
   return client;
 }
 
-const CONTACT_INSERT = `INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
+// One statement per batch: the DNC lookup, the contacts, the rejections and the checkpoint with its
+// counters. A statement commits atomically on its own, so a crash repeats nothing, and the batch costs
+// one round trip to the database instead of six (BEGIN, lookups, inserts, UPDATE, COMMIT), each of
+// which waited for the parser to let the event loop read the reply.
+const BATCH_STATEMENT = (onConflict: string) => `
+WITH dnc AS (
+  SELECT DISTINCT "phoneHash" FROM "DncEntry" WHERE "scope" IN ('global', $1::uuid::text) AND "phoneHash" = ANY($5::text[])
+), written AS (
+  INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
      "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId",
      "phoneToken","consentStatus","consentEvidence","updatedAt")
-   SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
-          ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.dnc, u.tz, $2::uuid,
-          u.tok, u.cs, u.ce::jsonb, now()
-   FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-               $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[], $17::text[], $18::text[], $19::text[])
-     AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz, tok, cs, ce)`;
+  SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
+         ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.ph IN (SELECT "phoneHash" FROM dnc), u.tz, $2::uuid,
+         u.tok, u.cs, u.ce::jsonb, now()
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+              $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+    AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, tz, tok, cs, ce)
+  ${onConflict}
+  RETURNING (xmax = 0) AS inserted
+), rejections AS (
+  INSERT INTO "ImportRejection" ("importId", "line", "cells", "errors")
+  SELECT $2::uuid, r.line, r.cells::jsonb, r.errors::jsonb FROM unnest($19::int[], $20::text[], $21::text[]) AS r(line, cells, errors)
+  ON CONFLICT DO NOTHING
+), counts AS (
+  SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS written, (SELECT count(*) FROM dnc)::int AS dnc
+  FROM written
+), checkpoint AS (
+  UPDATE "ContactImport" SET "rowsRead" = "rowsRead" + $22, "accepted" = "accepted" + c.inserted,
+    "updated" = "updated" + c.written - c.inserted, "rejected" = "rejected" + cardinality($19::int[]),
+    "duplicates" = "duplicates" + $23 + cardinality($5::text[]) - c.written, "dncMarked" = "dncMarked" + c.dnc,
+    "lastLine" = $24
+  FROM counts c WHERE "id" = $2::uuid
+  RETURNING 1
+)
+SELECT c.inserted, c.written, c.dnc, (SELECT count(*) FROM checkpoint)::int AS moved FROM counts c`;
 
 const ON_CONFLICT = {
   skip: 'ON CONFLICT DO NOTHING',
@@ -242,10 +268,9 @@ const ON_CONFLICT = {
 };
 
 /**
- * One batch in one transaction: contacts, rejections, counters and the checkpoint. Plain SQL on a
- * pg connection (each list passed as one array parameter): through Prisma the same statements cost
- * about twice as much per batch (an interactive transaction, 2 000 bound values for the DNC lookup,
- * its argument serialisation). Without a connection it opens one for the call (the API import).
+ * One batch: contacts, rejections, counters and the checkpoint, in one statement on a pg connection
+ * (each list passed as one array parameter; through Prisma's interactive transaction the same work
+ * took several times as long). Without a connection it opens one for the call (the API import).
  */
 export async function writeBatch(
   importId: string,
@@ -259,19 +284,13 @@ export async function writeBatch(
 ): Promise<BatchCounts> {
   const db = connection ?? (await openImportConnection());
   try {
-    await db.query('BEGIN');
-    const counts = await writeInTransaction(db, importId, project, evidenceSource, accepted, rejectedRows, rowsRead, lastLine);
-    await db.query('COMMIT');
-    return counts;
-  } catch (error) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw error;
+    return await writeStatement(db, importId, project, evidenceSource, accepted, rejectedRows, rowsRead, lastLine);
   } finally {
     if (!connection) await db.end();
   }
 }
 
-async function writeInTransaction(
+async function writeStatement(
   db: pg.Client,
   importId: string,
   project: { id: string; dedupPolicy: string },
@@ -326,77 +345,63 @@ async function writeInTransaction(
       ];
     }
   }
-  const hashes = unique.map((p) => p.phone.hash);
-  const dncRows = hashes.length
-    ? await db.query<{ phoneHash: string }>(
-        `SELECT "phoneHash" FROM "DncEntry" WHERE "scope" IN ('global', $1) AND "phoneHash" = ANY($2::text[])`,
-        [project.id, hashes],
-      )
-    : { rows: [] };
-  const dnc = new Set(dncRows.rows.map((r) => r.phoneHash));
   const col = <T>(f: (p: PreparedContact) => T) => unique.map(f);
   const now = new Date().toISOString();
-  const result = unique.length
-    ? await db.query<{ inserted: boolean }>(
-        `${CONTACT_INSERT} ${project.dedupPolicy === 'update' ? ON_CONFLICT.update : ON_CONFLICT.skip} RETURNING (xmax = 0) AS inserted`,
-        [
-          project.id,
-          importId,
-          col((p) => (p.contact.values.externalId as string | undefined) ?? null),
-          col((p) => String(p.contact.values.name ?? '')),
-          hashes,
-          col((p) => p.phone.cipher),
-          col((p) => p.phone.masked),
-          col((p) => p.phoneKind),
-          col((p) => p.secondary?.hash ?? null),
-          col((p) => p.secondary?.cipher ?? null),
-          col((p) => p.secondary?.masked ?? null),
-          col((p) => JSON.stringify(p.fields)),
-          col((p) => JSON.stringify(p.contact.tags)),
-          col((p) => JSON.stringify(Object.fromEntries(p.contact.tags.map((t) => [t, 'file'])))),
-          col((p) => dnc.has(p.phone.hash)),
-          col((p) => (p.contact.values.timeZone as string | undefined) ?? null),
-          col((p) => p.token),
-          col((p) => p.contact.consent ?? null),
-          col((p) => (p.contact.consent ? JSON.stringify({ status: p.contact.consent, source: evidenceSource, at: now }) : null)),
-        ],
-      )
-    : { rows: [] };
-  const inserted = result.rows.filter((r) => r.inserted).length;
-  const updated = result.rows.length - inserted;
-  if (rejected.length) {
-    await db.query(
-      `INSERT INTO "ImportRejection" ("importId", "line", "cells", "errors")
-       SELECT $1::uuid, u.line, u.cells::jsonb, u.errors::jsonb FROM unnest($2::int[], $3::text[], $4::text[]) AS u(line, cells, errors)
-       ON CONFLICT DO NOTHING`,
-      [
-        importId,
-        rejected.map((r) => r.line),
-        rejected.map((r) => JSON.stringify(r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null))))),
-        rejected.map((r) => JSON.stringify(r.errors)),
-      ],
-    );
-  }
-  const counts: BatchCounts = {
-    rejected,
-    accepted: inserted,
-    updated,
-    duplicates: inBatchDuplicates + (unique.length - result.rows.length),
-    dncMarked: unique.filter((p) => dnc.has(p.phone.hash)).length,
-  };
-  // The checkpoint moves in the same transaction as the rows: a crash repeats nothing.
-  const moved = await db.query(
-    `UPDATE "ContactImport" SET "rowsRead" = "rowsRead" + $2, "accepted" = "accepted" + $3, "updated" = "updated" + $4,
-       "rejected" = "rejected" + $5, "duplicates" = "duplicates" + $6, "dncMarked" = "dncMarked" + $7, "lastLine" = $8
-     WHERE "id" = $1`,
-    [importId, rowsRead, counts.accepted, counts.updated, rejected.length, counts.duplicates, counts.dncMarked, lastLine],
+  const result = await db.query<{ inserted: number; written: number; dnc: number; moved: number }>(
+    BATCH_STATEMENT(project.dedupPolicy === 'update' ? ON_CONFLICT.update : ON_CONFLICT.skip),
+    [
+      project.id,
+      importId,
+      col((p) => (p.contact.values.externalId as string | undefined) ?? null),
+      col((p) => String(p.contact.values.name ?? '')),
+      col((p) => p.phone.hash),
+      col((p) => p.phone.cipher),
+      col((p) => p.phone.masked),
+      col((p) => p.phoneKind),
+      col((p) => p.secondary?.hash ?? null),
+      col((p) => p.secondary?.cipher ?? null),
+      col((p) => p.secondary?.masked ?? null),
+      col((p) => JSON.stringify(p.fields)),
+      col((p) => JSON.stringify(p.contact.tags)),
+      col((p) => JSON.stringify(Object.fromEntries(p.contact.tags.map((t) => [t, 'file'])))),
+      col((p) => (p.contact.values.timeZone as string | undefined) ?? null),
+      col((p) => p.token),
+      col((p) => p.contact.consent ?? null),
+      col((p) => (p.contact.consent ? JSON.stringify({ status: p.contact.consent, source: evidenceSource, at: now }) : null)),
+      rejected.map((r) => r.line),
+      rejected.map((r) => JSON.stringify(r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null))))),
+      rejected.map((r) => JSON.stringify(r.errors)),
+      rowsRead,
+      inBatchDuplicates,
+      lastLine,
+    ],
   );
-  if (moved.rowCount !== 1) throw new Error(`Import ${importId} not found`);
-  return counts;
+  const row = result.rows[0];
+  if (row?.moved !== 1) throw new Error(`Import ${importId} not found`);
+  return {
+    rejected,
+    accepted: row.inserted,
+    updated: row.written - row.inserted,
+    duplicates: inBatchDuplicates + unique.length - row.written,
+    dncMarked: row.dnc,
+  };
 }
 
 /** The `lists.import` job: streams the file, resuming after the last committed line. */
 export async function runImport(importId: string): Promise<void> {
+  // One writer per import, and a checkpoint read only once the previous writer is gone: a worker
+  // killed mid-batch leaves its statement running on the server until it commits or aborts, and
+  // the session's lock is released only then. Also keeps a job delivered twice from running twice.
+  const connection = await openImportConnection();
+  try {
+    await connection.query(`SELECT pg_advisory_lock(hashtextextended('lists.import:' || $1, 0))`, [importId]);
+    await importFile(importId, connection);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function importFile(importId: string, connection: pg.Client): Promise<void> {
   const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
   if (job.status === 'done') return;
   const project = await getProject(job.projectId);
@@ -418,7 +423,6 @@ export async function runImport(importId: string): Promise<void> {
   // One batch is written while the next is parsed; batches still commit in file order, so the
   // checkpoint stays exact.
   let writing: Promise<unknown> = Promise.resolve();
-  const connection = await openImportConnection();
   const flush = async () => {
     if (read === 0) return;
     const batch = { accepted, rejected, read, lastLine };
@@ -469,7 +473,6 @@ export async function runImport(importId: string): Promise<void> {
   } finally {
     // A batch may still be in flight when reading failed: let it settle before closing its connection.
     await writing.catch(() => {});
-    await connection.end();
   }
 }
 
