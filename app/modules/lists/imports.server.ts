@@ -160,9 +160,20 @@ interface PreparedContact {
 const CN_MOBILE = /^\+861[3-9]\d{9}$/;
 const COLUMN_FIELDS = new Set(['name', 'phone', 'secondaryPhone', 'externalId', 'timeZone']);
 
+// Per template, not per row: an import seals a million rows against the same fields.
+const sensitiveByTemplate = new WeakMap<FieldDef[], Set<string>>();
+function sensitiveKeys(fields: FieldDef[]): Set<string> {
+  let keys = sensitiveByTemplate.get(fields);
+  if (!keys) {
+    keys = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
+    sensitiveByTemplate.set(fields, keys);
+  }
+  return keys;
+}
+
 /** Template values stored in `Contact.fields` (not the ones with their own column), sensitive ones sealed. */
 export function sealValues(fields: FieldDef[], values: Record<string, FieldValue>): Record<string, unknown> {
-  const sensitive = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
+  const sensitive = sensitiveKeys(fields);
   const other: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (COLUMN_FIELDS.has(key)) continue;
