@@ -231,6 +231,9 @@ export async function openImportConnection(): Promise<pg.Client> {
   const url = env().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set');
   const client = new pg.Client({ connectionString: url });
+  // A lost connection fails the query in flight (and so the job, which pg-boss retries); without a
+  // listener the 'error' event would end the whole worker process.
+  client.on('error', () => {});
   await client.connect();
   return client;
 }
