@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,19 @@ describe('data key', () => {
     expect(sealed.split(':')[1]).toBe(dataKey().id);
     expect(decryptString(sealed)).toBe('秘密 secret');
     expect(encryptString('x')).not.toBe(encryptString('x'));
+  });
+
+  it('never hands out an IV twice, across refills of the IV pool', () => {
+    process.env.WAIHU_DATA_KEY = randomBytes(32).toString('base64');
+    const sealed = Array.from({ length: 10_000 }, (_, i) => encryptString(`+86138${String(i).padStart(8, '0')}`));
+    expect(new Set(sealed.map((s) => s.split(':')[2])).size).toBe(sealed.length);
+    expect(sealed.every((s, i) => decryptString(s) === `+86138${String(i).padStart(8, '0')}`)).toBe(true);
+    // The format is unchanged: v1:<keyId>:<iv>:<tag>:<ct>, opened here without decryptString.
+    const [, keyId, iv, tag, ct] = sealed[0]!.split(':');
+    expect(keyId).toBe(dataKey().id);
+    const decipher = createDecipheriv('aes-256-gcm', dataKey().key, Buffer.from(iv!, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag!, 'base64'));
+    expect(Buffer.concat([decipher.update(Buffer.from(ct!, 'base64')), decipher.final()]).toString()).toBe('+8613800000000');
   });
 
   it('refuses tampered values, other keys and garbage', () => {

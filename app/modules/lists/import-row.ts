@@ -63,12 +63,23 @@ export function parseConsent(cell: Cell): ConsentStatus | null | 'invalid' {
   return 'invalid';
 }
 
+// The mapping as [column, field] pairs, computed once per mapping rather than once per row.
+const pairsByMapping = new WeakMap<ColumnMapping, [number, string][]>();
+function mappedColumns(mapping: ColumnMapping): [number, string][] {
+  let pairs = pairsByMapping.get(mapping);
+  if (!pairs) {
+    pairs = Object.entries(mapping).map(([index, key]) => [Number(index), key]);
+    pairsByMapping.set(mapping, pairs);
+  }
+  return pairs;
+}
+
 export function importRow(fields: FieldDef[], mapping: ColumnMapping, row: SourceRow): RowOutcome {
   const record: Record<string, Cell> = {};
   let tagCell: Cell = null;
   let consentCell: Cell = null;
-  for (const [index, key] of Object.entries(mapping)) {
-    const cell = row.cells[Number(index)];
+  for (const [index, key] of mappedColumns(mapping)) {
+    const cell = row.cells[index];
     if (key === 'tags') tagCell = cell;
     else if (key === 'consent') consentCell = cell;
     else record[key] = cell;

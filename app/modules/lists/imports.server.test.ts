@@ -133,6 +133,43 @@ describe('file import', () => {
   }, 120_000);
 });
 
+describe('dedup policy "update"', () => {
+  it('updates the existing contact (name, fields, tags merged) and counts it as updated, in a file and across batches', async () => {
+    const other = await createProject(
+      { name: 'test' },
+      { name: '更新策略', type: 'returnVisit', description: '', fields: FIELDS },
+    );
+    await prisma.project.update({ where: { id: other.id }, data: { dedupPolicy: 'update' } });
+    const run = async (name: string, rows: string[]) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, ['姓名,手机号,身份证,保费,标签', ...rows].join('\n'));
+      const job = await prisma.contactImport.create({
+        data: { projectId: other.id, fileName: name, filePath: file, format: 'csv', mapping: MAPPING },
+      });
+      await runImport(job.id);
+      return prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
+    };
+    expect(await run('first.csv', ['甲,13800000101,,100,老客户', '乙,13800000102,,200,'])).toMatchObject({
+      accepted: 2,
+      updated: 0,
+      duplicates: 0,
+    });
+    // Within the file the last row for a phone wins; against the table it updates.
+    expect(await run('second.csv', ['甲一,13800000101,,,', '甲二,13800000101,,300,VIP', '丙,13800000103,,,'])).toMatchObject({
+      accepted: 1,
+      updated: 1,
+      duplicates: 1,
+      rejected: 0,
+    });
+    const contacts = await prisma.contact.findMany({ where: { projectId: other.id }, orderBy: { id: 'asc' } });
+    expect(contacts.map((c) => [c.name, [...c.tags].sort(), (c.fields as { premium?: string }).premium])).toEqual([
+      ['甲二', ['VIP', '老客户'], '300.00'],
+      ['乙', [], '200.00'],
+      ['丙', [], undefined],
+    ]);
+  });
+});
+
 describe("import preview with the page's overrides", () => {
   it('reads a GBK file as GBK when detected, and garbled when the user forces UTF-8', async () => {
     const file = path.join(dir, 'gbk-preview.csv');

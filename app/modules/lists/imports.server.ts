@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import type { Prisma } from '../../generated/prisma/client';
@@ -159,9 +160,20 @@ interface PreparedContact {
 const CN_MOBILE = /^\+861[3-9]\d{9}$/;
 const COLUMN_FIELDS = new Set(['name', 'phone', 'secondaryPhone', 'externalId', 'timeZone']);
 
+// Per template, not per row: an import seals a million rows against the same fields.
+const sensitiveByTemplate = new WeakMap<FieldDef[], Set<string>>();
+function sensitiveKeys(fields: FieldDef[]): Set<string> {
+  let keys = sensitiveByTemplate.get(fields);
+  if (!keys) {
+    keys = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
+    sensitiveByTemplate.set(fields, keys);
+  }
+  return keys;
+}
+
 /** Template values stored in `Contact.fields` (not the ones with their own column), sensitive ones sealed. */
 export function sealValues(fields: FieldDef[], values: Record<string, FieldValue>): Record<string, unknown> {
-  const sensitive = new Set(fields.filter((f) => f.sensitive).map((f) => f.key));
+  const sensitive = sensitiveKeys(fields);
   const other: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (COLUMN_FIELDS.has(key)) continue;
@@ -214,7 +226,86 @@ export interface BatchCounts {
   dncMarked: number;
 }
 
+/** A connection of its own for an import's batches (see writeBatch). */
+export async function openImportConnection(): Promise<pg.Client> {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const client = new pg.Client({ connectionString: url });
+  // A lost connection fails the query in flight (and so the job, which pg-boss retries); without a
+  // listener the 'error' event would end the whole worker process.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+// One statement per batch: the DNC lookup, the contacts, the rejections and the checkpoint with its
+// counters. A statement commits atomically on its own, so a crash repeats nothing, and the batch costs
+// one round trip to the database instead of six (BEGIN, lookups, inserts, UPDATE, COMMIT), each of
+// which waited for the parser to let the event loop read the reply.
+const BATCH_STATEMENT = (onConflict: string) => `
+WITH dnc AS (
+  SELECT DISTINCT "phoneHash" FROM "DncEntry" WHERE "scope" IN ('global', $1::uuid::text) AND "phoneHash" = ANY($5::text[])
+), written AS (
+  INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
+     "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId",
+     "phoneToken","consentStatus","consentEvidence","updatedAt")
+  SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
+         ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.ph IN (SELECT "phoneHash" FROM dnc), u.tz, $2::uuid,
+         u.tok, u.cs, u.ce::jsonb, now()
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+              $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+    AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, tz, tok, cs, ce)
+  ${onConflict}
+  RETURNING (xmax = 0) AS inserted
+), rejections AS (
+  INSERT INTO "ImportRejection" ("importId", "line", "cells", "errors")
+  SELECT $2::uuid, r.line, r.cells::jsonb, r.errors::jsonb FROM unnest($19::int[], $20::text[], $21::text[]) AS r(line, cells, errors)
+  ON CONFLICT DO NOTHING
+), counts AS (
+  SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS written, (SELECT count(*) FROM dnc)::int AS dnc
+  FROM written
+), checkpoint AS (
+  UPDATE "ContactImport" SET "rowsRead" = "rowsRead" + $22, "accepted" = "accepted" + c.inserted,
+    "updated" = "updated" + c.written - c.inserted, "rejected" = "rejected" + cardinality($19::int[]),
+    "duplicates" = "duplicates" + $23 + cardinality($5::text[]) - c.written, "dncMarked" = "dncMarked" + c.dnc,
+    "lastLine" = $24
+  FROM counts c WHERE "id" = $2::uuid
+  RETURNING 1
+)
+SELECT c.inserted, c.written, c.dnc, (SELECT count(*) FROM checkpoint)::int AS moved FROM counts c`;
+
+const ON_CONFLICT = {
+  skip: 'ON CONFLICT DO NOTHING',
+  update: `ON CONFLICT ("projectId","phoneHash") DO UPDATE SET "name" = EXCLUDED."name", "fields" = "Contact"."fields" || EXCLUDED."fields",
+     "tags" = ARRAY(SELECT DISTINCT t FROM unnest("Contact"."tags" || EXCLUDED."tags") t),
+     "tagSources" = EXCLUDED."tagSources" || "Contact"."tagSources", "updatedAt" = now()`,
+};
+
+/**
+ * One batch: contacts, rejections, counters and the checkpoint, in one statement on a pg connection
+ * (each list passed as one array parameter; through Prisma's interactive transaction the same work
+ * took several times as long). Without a connection it opens one for the call (the API import).
+ */
 export async function writeBatch(
+  importId: string,
+  project: { id: string; dedupPolicy: string },
+  evidenceSource: string,
+  accepted: PreparedContact[],
+  rejectedRows: RejectedRow[],
+  rowsRead: number,
+  lastLine: number,
+  connection?: pg.Client,
+): Promise<BatchCounts> {
+  const db = connection ?? (await openImportConnection());
+  try {
+    return await writeStatement(db, importId, project, evidenceSource, accepted, rejectedRows, rowsRead, lastLine);
+  } finally {
+    if (!connection) await db.end();
+  }
+}
+
+async function writeStatement(
+  db: pg.Client,
   importId: string,
   project: { id: string; dedupPolicy: string },
   evidenceSource: string,
@@ -242,122 +333,89 @@ export async function writeBatch(
   let unique = [...byHash.values()];
   let rejected = rejectedRows;
   const inBatchDuplicates = accepted.length - unique.length;
-  return prisma.$transaction(async (tx) => {
-    // An external id already used by a contact with another phone is a conflict the row must explain.
-    const externals = unique.map((p) => p.contact.values.externalId).filter((e): e is string => typeof e === 'string');
-    if (externals.length) {
-      const taken = await tx.contact.findMany({
-        where: { projectId: project.id, externalId: { in: externals } },
-        select: { externalId: true, phoneHash: true },
-      });
-      const owner = new Map(taken.map((c) => [c.externalId, c.phoneHash]));
-      const clashing = unique.filter((p) => {
+  // An external id already used by a contact with another phone is a conflict the row must explain.
+  const externals = unique.map((p) => p.contact.values.externalId).filter((e): e is string => typeof e === 'string');
+  if (externals.length) {
+    const taken = await db.query<{ externalId: string; phoneHash: string }>(
+      `SELECT "externalId", "phoneHash" FROM "Contact" WHERE "projectId" = $1 AND "externalId" = ANY($2::text[])`,
+      [project.id, externals],
+    );
+    const owner = new Map(taken.rows.map((c) => [c.externalId, c.phoneHash]));
+    const clashing = new Set(
+      unique.filter((p) => {
         const other = owner.get(p.contact.values.externalId as string);
         return other !== undefined && other !== p.phone.hash;
-      });
-      if (clashing.length) {
-        unique = unique.filter((p) => !clashing.includes(p));
-        rejected = [
-          ...rejected,
-          ...clashing.map((p) => ({
-            line: p.contact.line,
-            cells: p.cells,
-            errors: [{ field: 'externalId', code: 'value.externalIdTaken' }],
-          })),
-        ];
-      }
-    }
-    const hashes = unique.map((p) => p.phone.hash);
-    const dncRows = await tx.dncEntry.findMany({
-      where: { scope: { in: ['global', project.id] }, phoneHash: { in: hashes } },
-      select: { phoneHash: true },
-    });
-    const dnc = new Set(dncRows.map((r) => r.phoneHash));
-    const col = <T>(f: (p: PreparedContact) => T) => unique.map(f);
-    const onConflict =
-      project.dedupPolicy === 'update'
-        ? `DO UPDATE SET "name" = EXCLUDED."name", "fields" = "Contact"."fields" || EXCLUDED."fields",
-             "tags" = ARRAY(SELECT DISTINCT t FROM unnest("Contact"."tags" || EXCLUDED."tags") t),
-             "tagSources" = EXCLUDED."tagSources" || "Contact"."tagSources", "updatedAt" = now()`
-        : 'DO NOTHING';
-    const target = project.dedupPolicy === 'update' ? '("projectId","phoneHash")' : '';
-    const result = unique.length
-      ? await tx.$queryRawUnsafe<{ inserted: boolean }[]>(
-          `INSERT INTO "Contact" ("projectId","externalId","name","phoneHash","phoneCipher","phoneMasked","phoneKind",
-             "secondaryPhoneHash","secondaryPhoneCipher","secondaryPhoneMasked","fields","tags","tagSources","dnc","timeZone","importId",
-             "phoneToken","consentStatus","consentEvidence","updatedAt")
-           SELECT $1::uuid, u.ext, u.name, u.ph, u.pc, u.pm, u.pk, u.sh, u.sc, u.sm, u.f::jsonb,
-                  ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.ts::jsonb, u.dnc, u.tz, $2::uuid,
-                  u.tok, u.cs, u.ce::jsonb, now()
-           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                       $12::text[], $13::text[], $14::text[], $15::boolean[], $16::text[], $17::text[], $18::text[], $19::text[])
-             AS u(ext, name, ph, pc, pm, pk, sh, sc, sm, f, t, ts, dnc, tz, tok, cs, ce)
-           ON CONFLICT ${target} ${onConflict}
-           RETURNING (xmax = 0) AS inserted`,
-          project.id,
-          importId,
-          col((p) => (p.contact.values.externalId as string | undefined) ?? null),
-          col((p) => String(p.contact.values.name ?? '')),
-          col((p) => p.phone.hash),
-          col((p) => p.phone.cipher),
-          col((p) => p.phone.masked),
-          col((p) => p.phoneKind),
-          col((p) => p.secondary?.hash ?? null),
-          col((p) => p.secondary?.cipher ?? null),
-          col((p) => p.secondary?.masked ?? null),
-          col((p) => JSON.stringify(p.fields)),
-          col((p) => JSON.stringify(p.contact.tags)),
-          col((p) => JSON.stringify(Object.fromEntries(p.contact.tags.map((t) => [t, 'file'])))),
-          col((p) => dnc.has(p.phone.hash)),
-          col((p) => (p.contact.values.timeZone as string | undefined) ?? null),
-          col((p) => p.token),
-          col((p) => p.contact.consent ?? null),
-          col((p) =>
-            p.contact.consent
-              ? JSON.stringify({ status: p.contact.consent, source: evidenceSource, at: new Date().toISOString() })
-              : null,
-          ),
-        )
-      : [];
-    const inserted = result.filter((r) => r.inserted).length;
-    const updated = result.length - inserted;
-    if (rejected.length) {
-      await tx.importRejection.createMany({
-        data: rejected.map((r) => ({
-          importId,
-          line: r.line,
-          cells: r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null))) as Prisma.InputJsonValue,
-          errors: r.errors as unknown as Prisma.InputJsonValue,
+      }),
+    );
+    if (clashing.size) {
+      unique = unique.filter((p) => !clashing.has(p));
+      rejected = [
+        ...rejected,
+        ...[...clashing].map((p) => ({
+          line: p.contact.line,
+          cells: p.cells,
+          errors: [{ field: 'externalId', code: 'value.externalIdTaken' }],
         })),
-        skipDuplicates: true,
-      });
+      ];
     }
-    const counts: BatchCounts = {
-      rejected,
-      accepted: inserted,
-      updated,
-      duplicates: inBatchDuplicates + (unique.length - result.length),
-      dncMarked: unique.filter((p) => dnc.has(p.phone.hash)).length,
-    };
-    // The checkpoint moves in the same transaction as the rows: a crash repeats nothing.
-    await tx.contactImport.update({
-      where: { id: importId },
-      data: {
-        rowsRead: { increment: rowsRead },
-        accepted: { increment: counts.accepted },
-        updated: { increment: counts.updated },
-        rejected: { increment: rejected.length },
-        duplicates: { increment: counts.duplicates },
-        dncMarked: { increment: counts.dncMarked },
-        lastLine,
-      },
-    });
-    return counts;
-  });
+  }
+  const col = <T>(f: (p: PreparedContact) => T) => unique.map(f);
+  const now = new Date().toISOString();
+  const result = await db.query<{ inserted: number; written: number; dnc: number; moved: number }>(
+    BATCH_STATEMENT(project.dedupPolicy === 'update' ? ON_CONFLICT.update : ON_CONFLICT.skip),
+    [
+      project.id,
+      importId,
+      col((p) => (p.contact.values.externalId as string | undefined) ?? null),
+      col((p) => String(p.contact.values.name ?? '')),
+      col((p) => p.phone.hash),
+      col((p) => p.phone.cipher),
+      col((p) => p.phone.masked),
+      col((p) => p.phoneKind),
+      col((p) => p.secondary?.hash ?? null),
+      col((p) => p.secondary?.cipher ?? null),
+      col((p) => p.secondary?.masked ?? null),
+      col((p) => JSON.stringify(p.fields)),
+      col((p) => JSON.stringify(p.contact.tags)),
+      col((p) => JSON.stringify(Object.fromEntries(p.contact.tags.map((t) => [t, 'file'])))),
+      col((p) => (p.contact.values.timeZone as string | undefined) ?? null),
+      col((p) => p.token),
+      col((p) => p.contact.consent ?? null),
+      col((p) => (p.contact.consent ? JSON.stringify({ status: p.contact.consent, source: evidenceSource, at: now }) : null)),
+      rejected.map((r) => r.line),
+      rejected.map((r) => JSON.stringify(r.cells.map((c) => (c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null))))),
+      rejected.map((r) => JSON.stringify(r.errors)),
+      rowsRead,
+      inBatchDuplicates,
+      lastLine,
+    ],
+  );
+  const row = result.rows[0];
+  if (row?.moved !== 1) throw new Error(`Import ${importId} not found`);
+  return {
+    rejected,
+    accepted: row.inserted,
+    updated: row.written - row.inserted,
+    duplicates: inBatchDuplicates + unique.length - row.written,
+    dncMarked: row.dnc,
+  };
 }
 
 /** The `lists.import` job: streams the file, resuming after the last committed line. */
 export async function runImport(importId: string): Promise<void> {
+  // One writer per import, and a checkpoint read only once the previous writer is gone: a worker
+  // killed mid-batch leaves its statement running on the server until it commits or aborts, and
+  // the session's lock is released only then. Also keeps a job delivered twice from running twice.
+  const connection = await openImportConnection();
+  try {
+    await connection.query(`SELECT pg_advisory_lock(hashtextextended('lists.import:' || $1, 0))`, [importId]);
+    await importFile(importId, connection);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function importFile(importId: string, connection: pg.Client): Promise<void> {
   const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
   if (job.status === 'done') return;
   const project = await getProject(job.projectId);
@@ -386,7 +444,16 @@ export async function runImport(importId: string): Promise<void> {
     rejected = [];
     read = 0;
     await writing;
-    writing = writeBatch(importId, project, `import:${job.fileName}`, batch.accepted, batch.rejected, batch.read, batch.lastLine);
+    writing = writeBatch(
+      importId,
+      project,
+      `import:${job.fileName}`,
+      batch.accepted,
+      batch.rejected,
+      batch.read,
+      batch.lastLine,
+      connection,
+    );
     // Surface a failed write at once rather than after parsing the rest of the file.
     writing.catch(() => {});
   };
@@ -417,6 +484,9 @@ export async function runImport(importId: string): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     await prisma.contactImport.update({ where: { id: importId }, data: { status: 'failed', error: message.slice(0, 2000) } });
     throw error;
+  } finally {
+    // A batch may still be in flight when reading failed: let it settle before closing its connection.
+    await writing.catch(() => {});
   }
 }
 
