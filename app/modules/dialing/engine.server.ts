@@ -1,8 +1,11 @@
 import { prisma } from '../../db/prisma.server';
+import { callHook } from '../../plugins/installations.server';
 import { type Clock, realClock } from '../../telephony/clock';
 import type { Softswitch, SoftswitchEvent } from '../../telephony/port';
 import { SoftswitchError } from '../../telephony/port';
+import { decryptString } from '../../utils/data-key.server';
 import { logger } from '../../utils/logger.server';
+import { normalizePhone } from '../lists/phone';
 import { revealPhone } from '../lists/phone-vault.server';
 import { DEFAULT_ABANDON_MESSAGE } from '../projects/project-schema';
 import { eligibleContacts } from '../tasks/dispatch.server';
@@ -68,6 +71,22 @@ interface Live {
 }
 
 export const agentEndpoint = (userId: string) => `agent/${userId}`;
+
+/**
+ * The number behind a tokenised contact, asked of the project's CRM plugin (`resolvePhone`) at the
+ * moment of dialling; null when there is no CRM, it fails, or the answer is not a valid number.
+ */
+export async function resolveToken(projectId: string, contactId: bigint): Promise<string | null> {
+  const [project, contact] = await Promise.all([
+    prisma.project.findUnique({ where: { id: projectId }, select: { crmInstallationId: true } }),
+    prisma.contact.findUnique({ where: { id: contactId }, select: { phoneToken: true } }),
+  ]);
+  if (!project?.crmInstallationId || !contact?.phoneToken) return null;
+  const outcome = await callHook(project.crmInstallationId, 'resolvePhone', [decryptString(contact.phoneToken)]);
+  if (!outcome.ok) return null;
+  const phone = normalizePhone((outcome.value as { phone?: unknown } | undefined)?.phone);
+  return phone.ok ? phone.e164 : null;
+}
 
 /**
  * The number for the next attempt: the primary, or the secondary phone once the primary proved
@@ -252,9 +271,10 @@ export class DialerEngine {
   ): Promise<boolean> {
     if (!(await startDialing(attemptId, this.dialerId))) return false;
     const { cipher, slot } = await numberToDial(contactId, task.rules.secondaryAfterFailures ?? 0);
-    if (!cipher) {
-      // Tokenised numbers are resolved through the CRM at dial time (not wired yet): never guess.
-      await finishAttempt(attemptId, { result: 'failed', cause: 'NO_NUMBER' });
+    // A tokenised contact's number comes from the CRM now, is held only in memory, and is never stored.
+    const to = cipher ? revealPhone(cipher) : await resolveToken(task.projectId, contactId);
+    if (!to) {
+      await finishAttempt(attemptId, { result: 'failed', cause: 'TOKEN_UNRESOLVED' });
       return false;
     }
     const turn = this.rotation++;
@@ -269,7 +289,7 @@ export class DialerEngine {
     try {
       await this.sw.originate({
         callId: attemptId,
-        to: revealPhone(cipher),
+        to,
         callerId,
         trunk,
         timeoutSec: task.noAnswerTimeoutSec,

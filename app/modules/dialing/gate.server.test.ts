@@ -139,3 +139,26 @@ describe('alternate numbers', () => {
     expect(revealPhone(next.cipher as string)).toBe('+8613911113399');
   });
 });
+
+describe('tokenised contacts', () => {
+  it('get their number from the CRM at dial time, never stored', async () => {
+    const { startFakeCrm } = await import('../../../plugins/webhook-crm/fake-crm');
+    const { createInstallation, saveConfig, setEnabled } = await import('../../plugins/installations.server');
+    const { resolveToken } = await import('./engine.server');
+    const crm = await startFakeCrm('token-secret-0123456', {});
+    try {
+      const installation = await createInstallation(actor, 'webhook-crm', 'CRM');
+      await saveConfig(actor, installation.id, { baseUrl: crm.url, hmacSecret: 'token-secret-0123456' });
+      await setEnabled(actor, installation.id, true);
+      await importFromApi(task.projectId, 'k', [{ name: '辛', phoneToken: 'tok-5678', age: 70 }]);
+      const contact = await prisma.contact.findFirstOrThrow({ where: { projectId: task.projectId, name: '辛' } });
+      expect(contact.phoneCipher).toBeNull();
+      expect(await resolveToken(task.projectId, contact.id)).toBeNull(); // no CRM on the project yet
+      await prisma.project.update({ where: { id: task.projectId }, data: { crmInstallationId: installation.id } });
+      expect(await resolveToken(task.projectId, contact.id)).toBe('+8613800005678');
+      expect((await prisma.contact.findUniqueOrThrow({ where: { id: contact.id } })).phoneCipher).toBeNull();
+    } finally {
+      await crm.close();
+    }
+  });
+});
