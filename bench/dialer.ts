@@ -1,42 +1,23 @@
-// npm run bench:dialer — the dialing pipeline end to end on a fresh embedded PostgreSQL: a running
-// predictive task, 500 auto-agents (BENCH_AGENTS), the sim switch at 50x, the compliance gate,
-// attempts and their state changes, live events. Reports sustained attempts per second, the most
-// calls in flight at once, p99 from the pacer's decision to the originate, and database
-// transactions per second. The last line is one JSON object.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startEmbeddedPostgres } from '../app/db/embedded-postgres.server';
-import { applyMigrations } from '../app/db/migrate.server';
-import { disconnectPrisma, prisma } from '../app/db/prisma.server';
-import { resetEnvCache } from '../app/env.server';
+import { prisma } from '../app/db/prisma.server';
 import { startDialer } from '../app/modules/dialing/dialer.server';
 import { closeLive } from '../app/modules/dialing/live.server';
 import { customField, FIXED_FIELDS } from '../app/modules/lists/field-template';
 import { sealPhone } from '../app/modules/lists/phone-vault.server';
-import { createProject, getProject, updateProject } from '../app/modules/projects/projects.server';
+import { AROUND_THE_CLOCK } from '../app/modules/projects/calling-hours';
+import { changeProjectRules, createProject } from '../app/modules/projects/projects.server';
 import { TaskInputSchema } from '../app/modules/tasks/task-schema';
 import { createTask, transitionTask } from '../app/modules/tasks/tasks.server';
 import { createSimSwitch } from '../app/telephony/sim/sim-switch';
+import { benchFolder, withBenchDatabase } from './bench-database';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 60_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const TIME_SCALE = 50;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waihu-bench-dialer-'));
-fs.chmodSync(dir, 0o755);
-process.env.WAIHU_DATA_DIR = dir;
-process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 5).toString('base64');
-process.env.WAIHU_LOG_LEVEL = 'silent';
+const dir = benchFolder('dialer', 5);
 
-const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'cluster') });
-try {
-  const url = db.url();
-  await applyMigrations(url);
-  process.env.DATABASE_URL = url;
-  resetEnvCache();
-
+await withBenchDatabase(dir, async (_url) => {
   const actor = { name: 'bench' };
   const created = await createProject(actor, {
     name: 'bench',
@@ -44,18 +25,11 @@ try {
     description: '',
     fields: [...FIXED_FIELDS, customField('age', 'number')],
   });
-  const project = await getProject(created.id);
-  const allDay = [{ from: '00:00', to: '23:59' }];
-  const weekly = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));
-  await updateProject(actor, project.id, {
-    name: project.name,
-    type: project.type,
-    description: '',
-    status: 'active',
-    rules: { ...project.rules, callingHours: { ...project.rules.callingHours, weekly }, closingRule: { preset: 'onConnect' } },
-    fields: project.fields,
-    dedupPolicy: 'skip',
-  });
+  const project = await changeProjectRules(actor, created.id, (r) => ({
+    ...r,
+    callingHours: { ...r.callingHours, weekly: AROUND_THE_CLOCK },
+    closingRule: { preset: 'onConnect' },
+  }));
 
   console.log(`inserting ${CONTACTS} contacts (encrypted numbers) and ${AGENTS} agents…`);
   for (let start = 0; start < CONTACTS; start += 10_000) {
@@ -145,8 +119,4 @@ try {
       timeScale: TIME_SCALE,
     }),
   );
-} finally {
-  await disconnectPrisma();
-  await db.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});

@@ -4,24 +4,17 @@
 // Last line: one JSON object with the figures.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../app/db/embedded-postgres.server';
-import { applyMigrations } from '../app/db/migrate.server';
-import { disconnectPrisma, prisma } from '../app/db/prisma.server';
-import { resetEnvCache } from '../app/env.server';
+import { prisma } from '../app/db/prisma.server';
 import { customField, FIXED_FIELDS, type FieldDef } from '../app/modules/lists/field-template';
 import { runImport } from '../app/modules/lists/imports.server';
 import { createProject } from '../app/modules/projects/projects.server';
 import { demoMobile, demoName, demoRandom } from '../app/modules/system/demo-lists.server';
+import { benchFolder, withBenchDatabase } from './bench-database';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waihu-bench-import-'));
-fs.chmodSync(dir, 0o755);
-process.env.WAIHU_DATA_DIR = dir;
-process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 3).toString('base64');
-process.env.WAIHU_LOG_LEVEL = 'silent';
+const dir = benchFolder('import', 3);
 
 const custom = customField;
 const FIELDS: FieldDef[] = [
@@ -96,13 +89,7 @@ if (process.argv[2] === '--generate') {
   process.exit(0);
 }
 
-const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'cluster') });
-try {
-  const url = db.url();
-  await applyMigrations(url);
-  process.env.DATABASE_URL = url;
-  resetEnvCache();
-
+await withBenchDatabase(dir, async (url) => {
   const file = path.join(dir, 'contacts.csv');
   console.log(`generating ${ROWS} rows…`);
   const generator = spawnSync(process.execPath, ['--import', 'tsx', 'bench/import.ts', '--generate', file], { stdio: 'inherit' });
@@ -151,8 +138,4 @@ try {
       duplicates: result.duplicates,
     }),
   );
-} finally {
-  await disconnectPrisma();
-  await db.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+});

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRng } from '../utils/seeded-random';
 import {
   type Condition,
   type ConditionGroup,
@@ -36,19 +37,8 @@ const DATES = ['1960-01-01', '1999-12-31', '2000-01-01', '2024-02-29', '2026-11-
 const TAGS = ['VIP', 'new', 'vip', 'renewal', '续保'];
 const OPTIONS = ['x', 'y', 'z'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generator(seed: number) {
-  const rand = mulberry32(seed);
+  const rand = seededRng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const subset = <T>(list: readonly T[], max = 3): T[] =>
     Array.from({ length: Math.floor(rand() * (max + 1)) }, () => pick(list));

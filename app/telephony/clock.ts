@@ -4,6 +4,8 @@
  * run its own timers (the 2 s abandon rule, the pacer's tick) on the same clock as the switch.
  */
 
+import { MinHeap } from '../utils/min-heap';
+
 export interface Timer {
   cancel(): void;
 }
@@ -54,7 +56,8 @@ interface Scheduled {
 export class VirtualClock implements Clock {
   private time: number;
   private seq = 0;
-  private heap: Scheduled[] = [];
+  // Ordered by (due, seq): thousands of concurrent simulated calls each hold timers.
+  private heap = new MinHeap<Scheduled>((a, b) => a.due < b.due || (a.due === b.due && a.seq < b.seq));
 
   constructor(start = Date.UTC(2026, 0, 5, 9, 0, 0)) {
     this.time = start;
@@ -66,7 +69,7 @@ export class VirtualClock implements Clock {
 
   setTimer(delayMs: number, fn: () => void): Timer {
     const item: Scheduled = { due: this.time + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false };
-    this.push(item);
+    this.heap.push(item);
     return {
       cancel: () => {
         item.cancelled = true;
@@ -81,9 +84,9 @@ export class VirtualClock implements Clock {
 
   advanceTo(target: number): void {
     for (;;) {
-      const next = this.heap[0];
+      const next = this.heap.peek();
       if (!next || next.due > target) break;
-      this.pop();
+      this.heap.pop();
       if (next.cancelled) continue;
       this.time = Math.max(this.time, next.due);
       next.fn();
@@ -105,46 +108,11 @@ export class VirtualClock implements Clock {
 
   /** Timers still waiting (cancelled ones excluded). */
   pending(): number {
-    return this.heap.filter((t) => !t.cancelled).length;
+    return this.heap.values().filter((t) => !t.cancelled).length;
   }
 
   private nextDue(): number | undefined {
-    while (this.heap[0]?.cancelled) this.pop();
-    return this.heap[0]?.due;
-  }
-
-  // A binary min-heap on (due, seq): thousands of concurrent simulated calls each hold timers.
-  private less(a: Scheduled, b: Scheduled): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-  }
-
-  private push(item: Scheduled): void {
-    const h = this.heap;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop();
-    if (!last || h.length === 0) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
+    while (this.heap.peek()?.cancelled) this.heap.pop();
+    return this.heap.peek()?.due;
   }
 }

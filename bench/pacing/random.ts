@@ -1,17 +1,7 @@
 /** Seeded randomness for the pacing simulator: every run with the same seed is the same run. */
 export type Rng = () => number;
 
-/** mulberry32: small, fast, good enough for simulation, deterministic per seed. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRng } from '../../app/utils/seeded-random';
 
 export function uniform(rng: Rng, min: number, max: number): number {
   return min + (max - min) * rng();

@@ -1,4 +1,5 @@
 import type { Pacer, PacingEvent, PacingOptions } from '../../app/modules/dialing/pacing';
+import { MinHeap } from '../../app/utils/min-heap';
 import { erlang, logNormal, type Rng, seededRng, uniform } from './random';
 
 /**
@@ -96,49 +97,23 @@ type SimEvent =
 
 type NewEvent = { [K in SimEvent['kind']]: Omit<Extract<SimEvent, { kind: K }>, 'seq'> }[SimEvent['kind']];
 
-/** A binary min-heap on (at, seq). */
+/** Simulator events by (at, seq). */
 class EventQueue {
-  private heap: SimEvent[] = [];
+  private readonly heap = new MinHeap<SimEvent>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private seq = 0;
   get size() {
-    return this.heap.length;
+    return this.heap.size;
   }
   peekAt(): number {
-    return this.heap.length ? this.heap[0]!.at : Number.POSITIVE_INFINITY;
+    return this.heap.peek()?.at ?? Number.POSITIVE_INFINITY;
   }
   push(e: NewEvent): void {
-    const h = this.heap;
-    h.push({ ...e, seq: this.seq++ } as SimEvent);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    this.heap.push({ ...e, seq: this.seq++ } as SimEvent);
   }
   pop(): SimEvent {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+    return this.heap.pop() as SimEvent;
   }
 }
-const less = (a: SimEvent, b: SimEvent) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
 /** Ring time and outcome of one dial, from the carrier's typical profile. */
 function sampleCall(

@@ -19,6 +19,8 @@ import { expireStaleAgents, setAgentState } from './presence.server';
 // calls on that process's switch, which died with it.
 
 const ROUND_MS = 1000;
+// Used when no sim-carrier installation exists. They mirror the plugin's defaults on purpose: app code
+// never imports plugin code (plugins run in the sandbox), so the dialer keeps its own copy.
 const SIM_PROFILE: OutcomeProfile = {
   answer: 0.45,
   busy: 0.1,

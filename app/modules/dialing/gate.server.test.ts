@@ -113,19 +113,9 @@ describe('alternate numbers', () => {
   it('an invalid primary does not close the case when a secondary phone exists; the next attempt dials the secondary', async () => {
     const { numberToDial } = await import('./engine.server');
     const { revealPhone } = await import('../lists/phone-vault.server');
-    const { updateProject } = await import('../projects/projects.server');
-    const project = await getProject(task.projectId);
-    const rules = { ...project.rules, secondaryAfterFailures: 2 };
-    await updateProject(actor, project.id, {
-      name: project.name,
-      type: project.type,
-      description: '',
-      status: 'active',
-      rules,
-      fields: project.fields,
-      dedupPolicy: 'skip',
-    });
-    const alt: DialTask = { ...task, rules, rulesVersion: (await getProject(project.id)).rulesVersion, selection: null };
+    const { changeProjectRules } = await import('../projects/projects.server');
+    const project = await changeProjectRules(actor, task.projectId, (r) => ({ ...r, secondaryAfterFailures: 2 }));
+    const alt: DialTask = { ...task, rules: project.rules, rulesVersion: project.rulesVersion, selection: null };
     await importFromApi(project.id, 'k', [{ name: '庚', phone: '13911113307', secondaryPhone: '13911113399', age: 70 }]);
     const contactId = (await prisma.contact.findFirstOrThrow({ where: { projectId: project.id, name: '庚' } })).id;
     expect(revealPhone((await numberToDial(contactId, 2)).cipher as string)).toBe('+8613911113307');

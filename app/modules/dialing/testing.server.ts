@@ -3,7 +3,8 @@ import { prisma } from '../../db/prisma.server';
 import { importFromApi } from '../lists/api-import.server';
 import { addToDnc } from '../lists/dnc.server';
 import { customField, FIXED_FIELDS } from '../lists/field-template';
-import { createProject, getProject, updateProject } from '../projects/projects.server';
+import { AROUND_THE_CLOCK } from '../projects/calling-hours';
+import { changeProjectRules, createProject } from '../projects/projects.server';
 import { TaskInputSchema } from '../tasks/task-schema';
 import { createTask, transitionTask } from '../tasks/tasks.server';
 
@@ -17,18 +18,10 @@ export async function dialableTask(contacts = 40, prefix = '1391112') {
     description: '',
     fields: [...FIXED_FIELDS, customField('age', 'number')],
   });
-  const project = await getProject(created.id);
-  const allDay = [{ from: '00:00', to: '23:59' }];
-  const weekly = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));
-  await updateProject(actor, project.id, {
-    name: project.name,
-    type: project.type,
-    description: '',
-    status: 'active',
-    rules: { ...project.rules, callingHours: { ...project.rules.callingHours, weekly } },
-    fields: project.fields,
-    dedupPolicy: 'skip',
-  });
+  const project = await changeProjectRules(actor, created.id, (r) => ({
+    ...r,
+    callingHours: { ...r.callingHours, weekly: AROUND_THE_CLOCK },
+  }));
   const phones = Array.from({ length: contacts }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
   await importFromApi(
     project.id,

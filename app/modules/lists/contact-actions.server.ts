@@ -3,6 +3,7 @@ import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
 import { contactFormData } from './contact-form.server';
+import { storedFieldValue } from './stored-contact';
 
 // Bulk actions on selected contacts of one project; each is one statement and one audit entry.
 
@@ -77,18 +78,10 @@ export async function contactDetail(projectId: string, id: bigint) {
   const contact = await prisma.contact.findFirst({ where: { projectId, id, deletedAt: null } });
   if (!contact) return null;
   const project = await getProject(projectId);
-  const stored = contact.fields as Record<string, unknown>;
   const values = project.fields
     .filter((f) => f.type !== 'phone')
     .map((f) => {
-      const raw =
-        f.key === 'name'
-          ? contact.name
-          : f.key === 'externalId'
-            ? contact.externalId
-            : f.key === 'timeZone'
-              ? contact.timeZone
-              : stored[f.key];
+      const raw = storedFieldValue(f.key, contact);
       const shown = raw && typeof raw === 'object' && 'masked' in raw ? (raw as { masked: string }).masked : raw;
       return {
         key: f.key,

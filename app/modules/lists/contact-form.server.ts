@@ -9,6 +9,7 @@ import { type Cell, isBlank } from './field-values';
 import { sealValues } from './imports.server';
 import { normalizePhone } from './phone';
 import { sealPhone } from './phone-vault.server';
+import { storedFieldValue } from './stored-contact';
 import { applyProjectTagRules } from './tag-rules.server';
 
 // Adding and editing one contact through the project's template form. The server is the one
@@ -31,22 +32,10 @@ const isSecret = (f: FieldDef) => f.sensitive || f.type === 'phone';
 
 /** What the edit form starts with: plain values, and the masked form of what it does not show. */
 export function contactFormData(fields: FieldDef[], contact: StoredContact) {
-  const stored = contact.fields as Record<string, unknown>;
   const data: Record<string, FieldValue> = {};
   const kept: Record<string, string> = {};
   for (const f of fields) {
-    const raw =
-      f.key === 'name'
-        ? contact.name
-        : f.key === 'externalId'
-          ? contact.externalId
-          : f.key === 'timeZone'
-            ? contact.timeZone
-            : f.key === 'phone'
-              ? contact.phoneMasked
-              : f.key === 'secondaryPhone'
-                ? contact.secondaryPhoneMasked
-                : stored[f.key];
+    const raw = storedFieldValue(f.key, contact);
     if (raw === null || raw === undefined) continue;
     // Phones come masked from their own column; sensitive values are { cipher, masked }.
     if (isSecret(f)) kept[f.key] = typeof raw === 'object' && 'masked' in raw ? String(raw.masked) : String(raw);

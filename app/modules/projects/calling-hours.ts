@@ -25,6 +25,11 @@ export const CallingHoursSchema = z.object({
 export type CallingHours = z.infer<typeof CallingHoursSchema>;
 
 const NINE_TO_EIGHT = [{ from: '09:00', to: '20:00' }];
+
+/** Every day, all day: tests, benchmarks and the living demo (never a real project's default). */
+export const AROUND_THE_CLOCK: CallingHours['weekly'] = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '00:00', to: '23:59' }]]),
+);
 export const DEFAULT_CALLING_HOURS: CallingHours = {
   weekly: {
     mon: NINE_TO_EIGHT,
@@ -46,7 +51,8 @@ interface LocalTime {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function localTime(at: Date, timeZone: string): LocalTime {
+/** Local date, weekday and minute of day in a time zone (formatters cached per zone). */
+export function localTime(at: Date, timeZone: string): LocalTime {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

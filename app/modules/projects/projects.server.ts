@@ -90,3 +90,23 @@ export async function rulesVersion(projectId: string, version: number): Promise<
   const row = await prisma.projectRulesVersion.findUniqueOrThrow({ where: { projectId_version: { projectId, version } } });
   return row.rules as unknown as ProjectRules;
 }
+
+/** Changes a project's rules (a new rules version) and optionally its description; the rest is kept. Returns the project as it now is. */
+export async function changeProjectRules(
+  actor: AuditActor,
+  id: string,
+  change: (rules: ProjectRules) => ProjectRules,
+  description?: string,
+) {
+  const project = await getProject(id);
+  await updateProject(actor, id, {
+    name: project.name,
+    type: project.type,
+    description: description ?? project.description,
+    status: project.status,
+    rules: change(project.rules),
+    fields: project.fields,
+    dedupPolicy: project.dedupPolicy === 'update' ? 'update' : 'skip',
+  });
+  return getProject(id);
+}

@@ -148,13 +148,7 @@ async function save(tx: Prisma.TransactionClient, loaded: Loaded, answers: Answe
  * screen), validated like every channel's; identity answers are compared with the contact here.
  */
 export async function submitAnswer(responseId: string, nodeId: string, raw: unknown, language: string): Promise<RunnerState> {
-  // The contact is read first: inside the transaction only its connection is used.
-  const contact = await contactOf(responseId);
-  return prisma.$transaction(async (tx) => {
-    const loaded = await load(tx, responseId, true, contact);
-    if (loaded.response.status !== 'inProgress') throw new RunnerError('runner.finished');
-    const answers = loaded.response.answers;
-    const step = nextStep(loaded.graph, loaded.contact.row, answers);
+  return withOpenResponse(responseId, (tx, loaded, answers, step) => {
     if (step.kind !== 'question' || step.node.id !== nodeId) throw new RunnerError('runner.notCurrent');
     const q = step.node.question;
     if (!q) throw new RunnerError('runner.notAQuestion');
@@ -168,15 +162,26 @@ export async function submitAnswer(responseId: string, nodeId: string, raw: unkn
   });
 }
 
-/** Back to the previous question: its answer is forgotten and asked again. */
-export async function goBack(responseId: string, language: string): Promise<RunnerState> {
-  // The contact is read first: inside the transaction only its connection is used.
+/**
+ * Runs a change on a response still in progress, with its row locked. The contact is read first,
+ * outside the transaction, so inside it only the transaction's own connection is used.
+ */
+async function withOpenResponse(
+  responseId: string,
+  change: (tx: Prisma.TransactionClient, loaded: Loaded, answers: Answers, step: Step) => Promise<RunnerState>,
+): Promise<RunnerState> {
   const contact = await contactOf(responseId);
   return prisma.$transaction(async (tx) => {
     const loaded = await load(tx, responseId, true, contact);
     if (loaded.response.status !== 'inProgress') throw new RunnerError('runner.finished');
     const answers = loaded.response.answers;
-    const step = nextStep(loaded.graph, loaded.contact.row, answers);
-    return save(tx, loaded, withoutLastAnswer(step, answers), language);
+    return change(tx, loaded, answers, nextStep(loaded.graph, loaded.contact.row, answers));
   });
+}
+
+/** Back to the previous question: its answer is forgotten and asked again. */
+export async function goBack(responseId: string, language: string): Promise<RunnerState> {
+  return withOpenResponse(responseId, (tx, loaded, answers, step) =>
+    save(tx, loaded, withoutLastAnswer(step, answers), language),
+  );
 }

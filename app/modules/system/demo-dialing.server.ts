@@ -1,5 +1,6 @@
 import { prisma } from '../../db/prisma.server';
-import { getProject, updateProject } from '../projects/projects.server';
+import { AROUND_THE_CLOCK } from '../projects/calling-hours';
+import { changeProjectRules, getProject } from '../projects/projects.server';
 import { transitionTask } from '../tasks/tasks.server';
 
 // The living demo: the seeded predictive and robot tasks run from the first start, with auto-agents on the
@@ -9,17 +10,12 @@ export async function startDemoDialing(): Promise<void> {
   const task = await prisma.task.findFirst({ where: { dialMode: 'predictive', status: 'draft' }, orderBy: { createdAt: 'asc' } });
   if (!task) return;
   const project = await getProject(task.projectId);
-  const allDay = [{ from: '00:00', to: '23:59' }];
-  const weekly = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));
-  await updateProject({ name: 'seed' }, project.id, {
-    name: project.name,
-    type: project.type,
-    description: `${project.description}（演示：全天可呼，以便随时观看外呼。）`,
-    status: 'active',
-    rules: { ...project.rules, callingHours: { ...project.rules.callingHours, weekly } },
-    fields: project.fields,
-    dedupPolicy: project.dedupPolicy === 'update' ? 'update' : 'skip',
-  });
+  await changeProjectRules(
+    { name: 'seed' },
+    project.id,
+    (r) => ({ ...r, callingHours: { ...r.callingHours, weekly: AROUND_THE_CLOCK } }),
+    `${project.description}（演示：全天可呼，以便随时观看外呼。）`,
+  );
   const schedule = (task.schedule ?? {}) as Record<string, unknown>;
   await prisma.task.update({ where: { id: task.id }, data: { schedule: { ...schedule, windows: [] } } });
   await transitionTask({ name: 'seed' }, task.id, 'start');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WEEKDAYS, type Weekday } from '../projects/calling-hours';
+import { localTime, WEEKDAYS, type Weekday } from '../projects/calling-hours';
 
 // Agent shifts (排班): a weekly pattern plus dated exceptions (a day off, or other shifts that day).
 // Pure: assignment weighs agents by the hours this yields; the dialer asks `onShift`.
@@ -65,20 +65,8 @@ export function onShift(schedule: AgentScheduleValue | null | undefined, date: s
 
 /** Local date and minute of day in a time zone. */
 export function localClock(at: Date, timeZone: string): { date: string; minute: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+  const local = localTime(at, timeZone);
+  return { date: local.date, minute: local.minutes };
 }
 
 /**
