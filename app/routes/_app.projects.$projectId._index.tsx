@@ -89,6 +89,7 @@ interface FormValues {
   abandonCooldownHours: number;
   abandonMessage: string;
   secondaryAfterFailures: number;
+  wrapUpSeconds: number;
   dispositions: string;
 }
 
@@ -115,6 +116,7 @@ function toForm(p: Project): FormValues {
     abandonCooldownHours: p.rules.abandonCooldownHours ?? 0,
     abandonMessage: p.rules.abandonMessage ?? DEFAULT_ABANDON_MESSAGE,
     secondaryAfterFailures: p.rules.secondaryAfterFailures ?? 0,
+    wrapUpSeconds: p.rules.wrapUpSeconds ?? 60,
     dispositions: JSON.stringify(p.rules.dispositions, null, 2),
   };
 }
@@ -177,6 +179,7 @@ export default function ProjectSettings() {
         abandonCooldownHours: v.abandonCooldownHours,
         abandonMessage: v.abandonMessage,
         secondaryAfterFailures: v.secondaryAfterFailures,
+        wrapUpSeconds: v.wrapUpSeconds,
       },
     };
     fetcher.submit(JSON.parse(JSON.stringify(payload)), { method: 'post', encType: 'application/json' });
@@ -271,6 +274,9 @@ export default function ProjectSettings() {
               extra={t('lists.rules.secondaryAfterHelp')}
             >
               <InputNumber min={0} max={10} />
+            </Form.Item>
+            <Form.Item name="wrapUpSeconds" label={t('lists.rules.wrapUpSeconds')} extra={t('lists.rules.wrapUpSecondsHelp')}>
+              <InputNumber min={10} max={1800} />
             </Form.Item>
           </Card>
         </Col>

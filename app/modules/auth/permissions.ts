@@ -7,6 +7,10 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'dashboard.view',
   'workstation.use',
+  /** Dial a typed number from the workstation (still through the compliance gate). */
+  'workstation.manualDial',
+  /** Take more time for a wrap-up than the project allows. */
+  'workstation.extendWrapUp',
   'projects.view',
   'projects.manage',
   'lists.view',
@@ -71,9 +75,9 @@ const SUPERVISOR: Permission[] = [
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   // Admins configure everything and manage people; they do not take calls.
-  admin: new Set(PERMISSIONS.filter((p) => p !== 'workstation.use')),
+  admin: new Set(PERMISSIONS.filter((p) => !p.startsWith('workstation.'))),
   supervisor: new Set(SUPERVISOR),
-  agent: new Set(['workstation.use', 'performance.view', 'account.self']),
+  agent: new Set(['workstation.use', 'workstation.manualDial', 'workstation.extendWrapUp', 'performance.view', 'account.self']),
   developer: new Set(['dashboard.view', 'config.view', 'rules.test', 'plugins.manage', 'system.health', 'account.self']),
   auditor: new Set(['dashboard.view', 'audit.view', 'reports.view', 'account.self']),
 };

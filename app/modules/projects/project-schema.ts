@@ -23,6 +23,8 @@ export const ProjectRulesSchema = z.object({
   abandonMessage: z.string().trim().min(1).max(500).default(DEFAULT_ABANDON_MESSAGE),
   /** Call the secondary phone after this many unanswered attempts on the primary, or after it proved invalid (0 = never). */
   secondaryAfterFailures: z.number().int().min(0).max(10).default(0),
+  /** Time for the wrap-up after a call (落单时限), seconds; agents with the permission may extend it. */
+  wrapUpSeconds: z.number().int().min(10).max(1800).default(60),
 });
 export type ProjectRules = z.infer<typeof ProjectRulesSchema>;
 
@@ -37,6 +39,7 @@ export function defaultRules(type: (typeof PROJECT_TYPES)[number]): ProjectRules
     abandonCooldownHours: 0,
     abandonMessage: DEFAULT_ABANDON_MESSAGE,
     secondaryAfterFailures: 0,
+    wrapUpSeconds: 60,
   };
 }
 
