@@ -22,6 +22,22 @@ beforeAll(async () => {
   );
 });
 
+/** A response's text; a live stream (server-sent events) is read for a moment, then closed. */
+async function responseText(response: Response): Promise<string> {
+  if (!response.headers.get('content-type')?.includes('text/event-stream')) return response.clone().text();
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  let text = '';
+  const stop = setTimeout(() => void reader.cancel(), 300);
+  for (;;) {
+    const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+    if (chunk.done) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
+  clearTimeout(stop);
+  return text;
+}
+
 describe('an agent never receives a full phone number', () => {
   it('through any loader or action of any route', async () => {
     const agent = await insertUser('agent');
@@ -48,7 +64,7 @@ describe('an agent never receives a full phone number', () => {
         const result = await handler({ request: req, params, context: {} }).catch((thrown: unknown) => thrown);
         const body =
           result instanceof Response
-            ? await result.clone().text()
+            ? await responseText(result)
             : JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
         seen.push(`${path.basename(file)} ${kind}: ${body ?? ''}`);
       }

@@ -12,7 +12,7 @@ export interface NavItem {
 
 // The side navigation: the ten modules of the design, plus the agent's workstation and audit.
 export const NAVIGATION: NavItem[] = [
-  { key: 'workstation', path: '/agent', permission: 'workstation.use', built: false },
+  { key: 'workstation', path: '/agent', permission: 'workstation.use', built: true },
   { key: 'dashboard', path: '/dashboard', permission: 'dashboard.view', built: true },
   { key: 'projects', path: '/projects', permission: 'projects.view', built: true },
   { key: 'lists', path: '/lists', permission: 'lists.view', built: true },
@@ -31,6 +31,7 @@ export const NAVIGATION: NavItem[] = [
     children: [
       { key: 'users', path: '/config/users', permission: 'users.manage', built: true },
       { key: 'skills', path: '/config/skills', permission: 'projects.manage', built: true },
+      { key: 'pauseReasons', path: '/config/pause-reasons', permission: 'tasks.manage', built: true },
       { key: 'plugins', path: '/config/plugins', permission: 'plugins.manage', built: true },
       { key: 'rules', path: '/config/rules', permission: 'rules.test', built: true },
       { key: 'health', path: '/config/health', permission: 'system.health', built: true },

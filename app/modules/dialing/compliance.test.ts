@@ -75,6 +75,10 @@ describe('compliance gate', () => {
       reason: 'abandonCooldown',
     });
     expect(checkGate(facts({}, { lastAbandonAt: abandoned }))).toEqual({ ok: true });
+    // UK rule's exception: an agent reserved for the call (preview, callback) may call again.
+    expect(checkGate(facts({ abandonCooldownHours: 72, agentReserved: true }, { lastAbandonAt: abandoned }))).toEqual({
+      ok: true,
+    });
     expect(checkGate(facts({ activeAttempt: true }))).toMatchObject({ reason: 'activeAttempt' });
   });
 });

@@ -47,6 +47,8 @@ export interface GateFacts {
   activeAttempt: boolean;
   /** Abandon cooldown (UK rule): hours without a new call after an abandon; 0 = off. */
   abandonCooldownHours: number;
+  /** An agent is waiting for this very call (preview, manual, callback): the cooldown does not apply. */
+  agentReserved?: boolean;
 }
 
 export type GateDecision = { ok: true } | { ok: false; reason: Refusal; until?: Date | null };
@@ -67,7 +69,7 @@ export function checkGate(f: GateFacts): GateDecision {
   }
   const due = contact.nextAttemptAt ?? retryDue(f);
   if (due && due > now) return { ok: false, reason: 'retryWait', until: due };
-  if (f.abandonCooldownHours > 0 && contact.lastAbandonAt) {
+  if (f.abandonCooldownHours > 0 && contact.lastAbandonAt && !f.agentReserved) {
     const until = new Date(contact.lastAbandonAt.getTime() + f.abandonCooldownHours * 3_600_000);
     if (until > now) return { ok: false, reason: 'abandonCooldown', until };
   }

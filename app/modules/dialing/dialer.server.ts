@@ -8,9 +8,10 @@ import { startAutoAgents } from '../../telephony/sim/auto-agents';
 import { createSimSwitch, type SimSwitch } from '../../telephony/sim/sim-switch';
 import { logger } from '../../utils/logger.server';
 import { runningTasks } from '../tasks/dispatch.server';
+import { humanAgentLine } from './agent-line.server';
 import { finishAttempt } from './attempts.server';
 import { agentEndpoint, agentOfEndpoint, DialerEngine, type EngineTask } from './engine.server';
-import { publishLive } from './live.server';
+import { type DialerCommand, publishLive, subscribeDialerCommands } from './live.server';
 import { expireStaleAgents, setAgentState } from './presence.server';
 
 // The dialer process. Each running task is paced by exactly one dialer: the one holding the task's
@@ -77,6 +78,41 @@ async function simSwitch(): Promise<SimSwitch> {
   return createSimSwitch({ profile, trunks, timeScale: env().WAIHU_SIM_TIME_SCALE, seed: randomUUID() });
 }
 
+type RunningTask = Awaited<ReturnType<typeof runningTasks>>[number];
+
+/** A running task as the engine needs it: pinned rules, the carrier's lines, robot settings. */
+function engineTask(t: RunningTask, carrier: Carrier): EngineTask | null {
+  if (!t.rules || !t.rulesVersion) return null;
+  const trunks = t.callerId.trunkIds.length ? carrier.trunks.filter((id) => t.callerId.trunkIds.includes(id)) : carrier.trunks;
+  return {
+    id: t.id,
+    name: t.name,
+    projectId: t.projectId,
+    rulesVersion: t.rulesVersion,
+    rules: t.rules,
+    running: true,
+    selection: t.condition,
+    dialMode: t.channel === 'robot' ? 'robot' : ((t.dialMode ?? 'preview') as EngineTask['dialMode']),
+    skillGroupIds: t.skillGroupIds,
+    pacing: t.pacing,
+    trunks,
+    callerIds: t.callerId.strategy === 'fixed' && t.callerId.number ? [t.callerId.number] : carrier.callerIds,
+    callerIdCaps: carrier.caps,
+    noAnswerTimeoutSec: t.rules.noAnswerTimeoutSeconds,
+    robot:
+      t.channel === 'robot' && t.robot && t.questionnaireVersionId
+        ? {
+            versionId: t.questionnaireVersionId,
+            settings: { maxRetries: t.robot.maxRetries, transferRule: t.robot.transferRule, prompts: t.robot.prompts },
+            transferGroupIds: t.robot.transferSkillGroupId ? [t.robot.transferSkillGroupId] : t.skillGroupIds,
+          }
+        : null,
+  };
+}
+
+/** Seconds a requested call may wait for a dialer before it is given up (the agent is freed). */
+const REQUEST_EXPIRY_SEC = 60;
+
 export interface DialerOptions {
   autoAgents?: boolean;
   dialerId?: string;
@@ -90,7 +126,8 @@ export async function startDialer(
   const dialerId = options.dialerId ?? `dialer-${randomUUID().slice(0, 8)}`;
   const log = logger.child({ role: 'dialer', dialerId });
   const sw = options.softswitch ?? (await simSwitch());
-  const engine = new DialerEngine(sw, dialerId, sw.clock);
+  const line = humanAgentLine(sw);
+  const engine = new DialerEngine(sw, dialerId, sw.clock, line.prepare);
   const locks = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await locks.connect();
   const owned = new Set<string>();
@@ -153,42 +190,63 @@ export async function startDialer(
       for (const t of tasks) {
         if (!t.rules || !t.rulesVersion) continue;
         if (!owned.has(t.id) && !(await take(t.id))) continue;
-        const carrier = await carriers(t.callerId.installationId);
-        const trunks = t.callerId.trunkIds.length
-          ? carrier.trunks.filter((id) => t.callerId.trunkIds.includes(id))
-          : carrier.trunks;
-        const task: EngineTask = {
-          id: t.id,
-          name: t.name,
-          projectId: t.projectId,
-          rulesVersion: t.rulesVersion,
-          rules: t.rules,
-          running: true,
-          selection: t.condition,
-          dialMode: t.channel === 'robot' ? 'robot' : (t.dialMode as 'predictive' | 'progressive'),
-          skillGroupIds: t.skillGroupIds,
-          pacing: t.pacing,
-          trunks,
-          callerIds: t.callerId.strategy === 'fixed' && t.callerId.number ? [t.callerId.number] : carrier.callerIds,
-          callerIdCaps: carrier.caps,
-          noAnswerTimeoutSec: t.rules.noAnswerTimeoutSeconds,
-          robot:
-            t.channel === 'robot' && t.robot && t.questionnaireVersionId
-              ? {
-                  versionId: t.questionnaireVersionId,
-                  settings: { maxRetries: t.robot.maxRetries, transferRule: t.robot.transferRule, prompts: t.robot.prompts },
-                  transferGroupIds: t.robot.transferSkillGroupId ? [t.robot.transferSkillGroupId] : t.skillGroupIds,
-                }
-              : null,
-        };
+        const task = engineTask(t, await carriers(t.callerId.installationId));
+        if (!task) continue;
         await engine.tick(task);
       }
+      await sweepRequested();
     } catch (error) {
       log.error({ err: error }, 'dialer round failed');
     } finally {
       running = false;
     }
   };
+  // Calls agents asked for (preview, manual, callbacks, click-to-call): the attempt row is the dial
+  // job; a NOTIFY starts it at once, and each round picks up any whose NOTIFY was missed. Whichever
+  // dialer moves it out of `queued` first dials it (a conditional update), so it is dialled once.
+  const dialRequested = async (attemptId: string) => {
+    const attempt = await prisma.callAttempt.findUnique({ where: { id: attemptId } });
+    if (attempt?.state !== 'queued' || !attempt.requestedBy) return;
+    const t = (await runningTasks()).find((r) => r.id === attempt.taskId);
+    const task = t ? engineTask(t, await carriers(t.callerId.installationId)) : null;
+    if (!task || task.rulesVersion !== attempt.rulesVersion) return giveUp(attempt, 'TASK_NOT_RUNNING');
+    const lines = await engine.usableLines(task);
+    await engine.launch(
+      task,
+      attempt.id,
+      attempt.contactId,
+      lines.trunks.length ? lines : undefined,
+      undefined,
+      attempt.requestedBy,
+    );
+  };
+  const giveUp = async (attempt: { id: string; requestedBy: string | null }, cause: string) => {
+    if (!(await finishAttempt(attempt.id, { result: 'notPlaced', cause }))) return;
+    const { count } = await prisma.agentPresence.updateMany({
+      where: { userId: attempt.requestedBy ?? '', attemptId: attempt.id, state: 'reserved' },
+      data: { state: 'ready', attemptId: null },
+    });
+    if (count)
+      await publishLive({ topic: 'agent', data: { userId: attempt.requestedBy, state: 'ready', attemptId: attempt.id } });
+  };
+  const sweepRequested = async () => {
+    const waiting = await prisma.callAttempt.findMany({
+      where: { state: 'queued', requestedBy: { not: null }, queuedAt: { lt: new Date(Date.now() - 2000) } },
+      select: { id: true, queuedAt: true, requestedBy: true },
+      take: 50,
+    });
+    for (const w of waiting) {
+      if (w.queuedAt.getTime() < Date.now() - REQUEST_EXPIRY_SEC * 1000) await giveUp(w, 'NOT_DIALED');
+      else await dialRequested(w.id);
+    }
+  };
+  const onCommand = (command: DialerCommand) => {
+    if (stopped) return;
+    if (command.type === 'call') line.command(command);
+    else void dialRequested(command.attemptId).catch((error) => log.error({ err: error }, 'requested call failed'));
+  };
+  const unsubscribeCommands = await subscribeDialerCommands(onCommand);
+
   const timer = setInterval(() => void round(), ROUND_MS);
   log.info({ timeScale: env().WAIHU_SIM_TIME_SCALE }, 'dialer started on the embedded sim switch');
 
@@ -198,6 +256,8 @@ export async function startDialer(
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      unsubscribeCommands();
+      line.stop();
       stopAgents();
       while (running) await new Promise((r) => setTimeout(r, 50));
       const ended = await engine.endAll('DIALER_STOPPED').catch(() => 0);

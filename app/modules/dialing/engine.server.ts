@@ -68,6 +68,8 @@ interface Live {
   machine?: boolean | null;
   trunk: string;
   callerId: string;
+  /** The agent who asked for this call (preview, manual, callback, click-to-call): it goes to them. */
+  requestedBy?: string;
 }
 
 export const agentEndpoint = (userId: string) => `agent/${userId}`;
@@ -129,11 +131,16 @@ export class DialerEngine {
   /** Contacts the gate refused, skipped until then (so a refused contact is not asked every second). */
   private readonly skipUntil = new Map<bigint, number>();
 
-  /** `clock`: the switch's clock (a sim switch runs faster than real time in demos). */
+  /**
+   * `clock`: the switch's clock (a sim switch runs faster than real time in demos).
+   * `prepareEndpoint`: called before an agent's endpoint is bridged (the sim switch registers a
+   * workstation's endpoint then; FreeSWITCH's Verto endpoints register themselves).
+   */
   constructor(
     private readonly sw: Softswitch,
     readonly dialerId: string,
     private readonly clock: Clock = realClock(),
+    private readonly prepareEndpoint: (endpoint: string) => void = () => {},
   ) {
     this.now = () => clock.now();
     // A call's events are handled one after another, in the order the switch sent them.
@@ -268,6 +275,7 @@ export class DialerEngine {
     contactId: bigint,
     lines: { trunks: string[]; callerIds: string[] } = { trunks: task.trunks, callerIds: task.callerIds },
     decidedAt?: number,
+    requestedBy?: string,
   ): Promise<boolean> {
     if (!(await startDialing(attemptId, this.dialerId))) return false;
     const { cipher, slot } = await numberToDial(contactId, task.rules.secondaryAfterFailures ?? 0);
@@ -275,6 +283,7 @@ export class DialerEngine {
     const to = cipher ? revealPhone(cipher) : await resolveToken(task.projectId, contactId);
     if (!to) {
       await finishAttempt(attemptId, { result: 'failed', cause: 'TOKEN_UNRESOLVED' });
+      if (requestedBy) await this.requesterFree(requestedBy, attemptId);
       return false;
     }
     const turn = this.rotation++;
@@ -282,7 +291,7 @@ export class DialerEngine {
     const callerId = lines.callerIds[turn % lines.callerIds.length] as string;
     // Stored at dial time: caller-ID daily caps count from here.
     await prisma.callAttempt.update({ where: { id: attemptId }, data: { phoneSlot: slot, trunk, callerId } });
-    this.calls.set(attemptId, { task, trunk, callerId });
+    this.calls.set(attemptId, { task, trunk, callerId, requestedBy });
     this.pacerFor(task).observe({ type: 'dialed', at: this.now(), callId: attemptId });
     if (decidedAt !== undefined && this.launchLatencies.length < 200_000)
       this.launchLatencies.push(performance.now() - decidedAt);
@@ -301,6 +310,7 @@ export class DialerEngine {
     } catch (error) {
       const cause = error instanceof SoftswitchError ? (error.hangupCause ?? error.reason) : 'ORIGINATE_ERROR';
       await this.end(attemptId, cause === 'INVALID_NUMBER_FORMAT' ? 'invalid' : 'notPlaced', { cause, trunk, callerId });
+      if (requestedBy) await this.requesterFree(requestedBy, attemptId);
       return false;
     }
   }
@@ -312,13 +322,22 @@ export class DialerEngine {
     switch (e.type) {
       case 'progress':
         await markRinging(e.callId);
+        // The agent who asked for the call watches it ring.
+        if (call.requestedBy)
+          await publishLive({
+            topic: 'attempt',
+            data: { id: e.callId, taskId: call.task.id, state: 'ringing', agentId: call.requestedBy },
+          });
         return;
       case 'answered': {
         call.answeredAt = this.now();
         call.machine = e.machine;
         await markAnswered(e.callId, e.machine);
         pacer.observe({ type: 'answered', at: this.now(), callId: e.callId, human: e.machine !== true });
-        await publishLive({ topic: 'attempt', data: { id: e.callId, taskId: call.task.id, state: 'answered' } });
+        await publishLive({
+          topic: 'attempt',
+          data: { id: e.callId, taskId: call.task.id, state: 'answered', agentId: call.requestedBy ?? null },
+        });
         if (e.machine === true) await this.sw.hangup(e.callId, 'NORMAL_CLEARING');
         else if (call.task.dialMode === 'robot') void this.robot(e.callId, call);
         else await this.connect(e.callId, call);
@@ -363,10 +382,12 @@ export class DialerEngine {
                         ? 'abandoned'
                         : 'failed';
         if (call.answeredAt === undefined) pacer.observe({ type: 'failed', at: this.now(), callId: e.callId, cause: e.cause });
-        if (call.agentId) {
+        if (call.agentId && call.connected) {
           await setAgentState(call.agentId, 'wrapUp');
-          await publishLive({ topic: 'agent', data: { userId: call.agentId, state: 'wrapUp' } });
-        }
+          await prisma.agentPresence.update({ where: { userId: call.agentId }, data: { attemptId: e.callId } });
+          await publishLive({ topic: 'agent', data: { userId: call.agentId, state: 'wrapUp', attemptId: e.callId } });
+        } else if (call.requestedBy) await this.requesterFree(call.requestedBy, e.callId);
+        else if (call.agentId) await this.requesterFree(call.agentId, e.callId);
         await this.end(e.callId, result, {
           cause: e.cause,
           causeCode: e.q850,
@@ -414,13 +435,26 @@ export class DialerEngine {
     if (end.kind !== 'hungUp') await this.sw.hangup(callId, 'NORMAL_CLEARING');
   }
 
+  /** An agent's requested call ended without a conversation: they are ready again (unless they moved on). */
+  private async requesterFree(agentId: string, attemptId: string) {
+    const { count } = await prisma.agentPresence.updateMany({
+      where: { userId: agentId, attemptId, state: 'reserved' },
+      data: { state: 'ready', attemptId: null, since: new Date() },
+    });
+    if (count) await publishLive({ topic: 'agent', data: { userId: agentId, state: 'ready', attemptId } });
+  }
+
   /** Finds a ready agent for a human answer within 2 s, or abandons the call. */
   private async connect(callId: string, call: Live): Promise<void> {
+    // A requested call goes to the agent who asked for it (reserved for it since the dial).
+    let requested = call.requestedBy && !call.agentId ? call.requestedBy : undefined;
     while (this.calls.has(callId) && !call.connected) {
-      const agentId = await reserveAgent(call.groups ?? call.task.skillGroupIds, callId);
+      const agentId = requested ?? (await reserveAgent(call.groups ?? call.task.skillGroupIds, callId));
+      requested = undefined;
       if (agentId) {
         call.agentId = agentId;
         await publishLive({ topic: 'agent', data: { userId: agentId, state: 'reserved' } });
+        this.prepareEndpoint(agentEndpoint(agentId));
         await this.sw.bridge(callId, agentEndpoint(agentId)).catch(async () => {
           await setAgentState(agentId, 'ready');
           call.agentId = undefined;
@@ -450,7 +484,16 @@ export class DialerEngine {
     const call = this.calls.get(callId);
     this.calls.delete(callId);
     await finishAttempt(callId, { result, ...cdr, trunk: cdr.trunk ?? call?.trunk, callerId: cdr.callerId ?? call?.callerId });
-    await publishLive({ topic: 'attempt', data: { id: callId, taskId: call?.task.id ?? null, state: 'ended', result } });
+    await publishLive({
+      topic: 'attempt',
+      data: {
+        id: callId,
+        taskId: call?.task.id ?? null,
+        state: 'ended',
+        result,
+        agentId: call?.agentId ?? call?.requestedBy ?? null,
+      },
+    });
   }
 
   /** An agent became free (wrap-up done): the pacer may count on it again. */

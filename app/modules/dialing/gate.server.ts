@@ -24,6 +24,13 @@ export interface DialTask {
 }
 
 export type DialMode = 'predictive' | 'progressive' | 'preview' | 'manual' | 'robot';
+
+/** A call an agent asked for: it goes to them, and a typed number (`manual`) need not be in the selection. */
+export interface AgentRequest {
+  requestedBy?: string;
+  callbackId?: string;
+  manual?: boolean;
+}
 export type Admission = { ok: true; attemptId: string } | { ok: false; reason: Refusal; until?: Date | null };
 
 /** Which of the contacts are in the task's selection (the same SQL the task's preview count runs). */
@@ -67,7 +74,12 @@ export function attemptHistory(
 }
 
 /** The gate's facts for several contacts at once: five queries, whatever their number. */
-export async function gateFacts(task: DialTask, contactIds: bigint[], now: Date): Promise<Map<bigint, GateFacts>> {
+export async function gateFacts(
+  task: DialTask,
+  contactIds: bigint[],
+  now: Date,
+  request: AgentRequest = {},
+): Promise<Map<bigint, GateFacts>> {
   const contacts = await prisma.contact.findMany({ where: { id: { in: contactIds }, projectId: task.projectId } });
   const ids = contacts.map((c) => c.id);
   const [attempts, active, listed, selected] = await Promise.all([
@@ -81,7 +93,8 @@ export async function gateFacts(task: DialTask, contactIds: bigint[], now: Date)
       where: { phoneHash: { in: contacts.map((c) => c.phoneHash) }, scope: { in: ['global', task.projectId] } },
       select: { phoneHash: true },
     }),
-    inSelection(task, ids),
+    // A number the agent typed is dialled in the task's name but is not one of its selected contacts.
+    request.manual ? new Set(ids) : inSelection(task, ids),
   ]);
   const busy = new Set(active.map((a) => a.contactId));
   const blocked = new Set(listed.map((d) => d.phoneHash));
@@ -96,6 +109,7 @@ export async function gateFacts(task: DialTask, contactIds: bigint[], now: Date)
       inSelection: selected.has(contact.id),
       activeAttempt: busy.has(contact.id),
       abandonCooldownHours: task.abandonCooldownHours ?? task.rules.abandonCooldownHours ?? 0,
+      agentReserved: !!request.requestedBy,
       contact: {
         status: contact.status,
         deleted: !!contact.deletedAt,
@@ -127,8 +141,9 @@ export async function admitMany(
   contactIds: bigint[],
   mode: DialMode,
   now = new Date(),
+  request: AgentRequest = {},
 ): Promise<Map<bigint, Admission>> {
-  const facts = await gateFacts(task, contactIds, now);
+  const facts = await gateFacts(task, contactIds, now, request);
   const out = new Map<bigint, Admission>();
   const refusals: { taskId: string; contactId: bigint; reason: Refusal; until: Date | null }[] = [];
   const passed: bigint[] = [];
@@ -157,8 +172,17 @@ export async function admitMany(
           contactId,
           rulesVersion: task.rulesVersion,
           mode,
+          requestedBy: request.requestedBy ?? null,
+          callbackId: request.callbackId ?? null,
         })),
       });
+      // Due callbacks of these contacts are being kept: the pool's by any call, personal ones by their agent's.
+      if (ids.length)
+        await tx.$executeRaw`
+          UPDATE "Callback" b SET "state" = 'done', "attemptId" = t.a
+            FROM unnest(${ids}::bigint[], ${ids.map((id) => planned.get(id) as string)}::uuid[]) AS t(c, a)
+           WHERE b."contactId" = t.c AND b."state" = 'open' AND b."dueAt" <= ${now}
+             AND (b."agentId" IS NULL OR b."agentId" = ${request.requestedBy ?? null}::uuid)`;
       return new Set(ids);
     });
     for (const contactId of passed) {
@@ -174,8 +198,14 @@ export async function admitMany(
 }
 
 /** The gate for one contact (preview, manual, tests). */
-export async function admit(task: DialTask, contactId: bigint, mode: DialMode, now = new Date()): Promise<Admission> {
-  return (await admitMany(task, [contactId], mode, now)).get(contactId) ?? { ok: false, reason: 'deleted' };
+export async function admit(
+  task: DialTask,
+  contactId: bigint,
+  mode: DialMode,
+  now = new Date(),
+  request: AgentRequest = {},
+): Promise<Admission> {
+  return (await admitMany(task, [contactId], mode, now, request)).get(contactId) ?? { ok: false, reason: 'deleted' };
 }
 
 /** The latest refusals of a contact, newest first (shown on the contact and the task page). */

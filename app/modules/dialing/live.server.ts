@@ -8,11 +8,13 @@ import { logger } from '../../utils/logger.server';
 // worker produced them. One listening connection per process, reconnected when it drops.
 
 const CHANNEL = 'waihu_live';
+/** Commands for the dialer processes (dial a requested call, control an agent's call); never sent to browsers. */
+const DIALER_CHANNEL = 'waihu_dialer';
 /** NOTIFY payloads are limited to 8000 bytes; events carry ids and states, never contact data. */
 const MAX_PAYLOAD = 7900;
 
 export interface LiveEvent {
-  topic: 'attempt' | 'agent' | 'task' | 'screenPop';
+  topic: 'attempt' | 'agent' | 'task' | 'screenPop' | 'call';
   /** Who may receive it: a user id for screen-pops, otherwise everyone allowed to watch. */
   to?: string;
   data: Record<string, unknown>;
@@ -25,6 +27,21 @@ export async function publishLive(event: Omit<LiveEvent, 'at'>): Promise<void> {
   await prisma.$executeRaw`SELECT pg_notify(${CHANNEL}, ${payload})`;
 }
 
+/** What a web process asks of the dialer that has (or will have) the call. */
+export type DialerCommand =
+  | { type: 'dial'; attemptId: string }
+  | {
+      type: 'call';
+      attemptId: string;
+      agentId: string;
+      action: 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'dtmf';
+      digits?: string;
+    };
+
+export async function publishDialerCommand(command: DialerCommand): Promise<void> {
+  await prisma.$executeRaw`SELECT pg_notify(${DIALER_CHANNEL}, ${JSON.stringify(command)})`;
+}
+
 const bus = new EventEmitter();
 bus.setMaxListeners(0);
 let client: pg.Client | null = null;
@@ -34,9 +51,9 @@ async function listen(): Promise<void> {
   const log = logger.child({ module: 'live' });
   const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
   c.on('notification', (msg) => {
-    if (msg.channel !== CHANNEL || !msg.payload) return;
+    if ((msg.channel !== CHANNEL && msg.channel !== DIALER_CHANNEL) || !msg.payload) return;
     try {
-      bus.emit('event', JSON.parse(msg.payload) as LiveEvent);
+      bus.emit(msg.channel === CHANNEL ? 'event' : 'command', JSON.parse(msg.payload));
     } catch (error) {
       log.warn({ err: error }, 'unreadable live event');
     }
@@ -48,7 +65,7 @@ async function listen(): Promise<void> {
     setTimeout(() => void ensureListening(), 1000).unref();
   });
   await c.connect();
-  await c.query(`LISTEN ${CHANNEL}`);
+  await c.query(`LISTEN ${CHANNEL}; LISTEN ${DIALER_CHANNEL}`);
   client = c;
 }
 
@@ -68,8 +85,21 @@ export async function subscribeLive(listener: (event: LiveEvent) => void): Promi
   return () => bus.off('event', listener);
 }
 
+/** Subscribes to dialer commands (dialer processes); returns the unsubscribe function. */
+export async function subscribeDialerCommands(listener: (command: DialerCommand) => void): Promise<() => void> {
+  await ensureListening();
+  bus.on('command', listener);
+  return () => bus.off('command', listener);
+}
+
 /** A server-sent events response for the events `accept` lets through, with a keep-alive comment. */
-export function liveResponse(request: Request, accept: (event: LiveEvent) => boolean, initial?: unknown): Response {
+export function liveResponse(
+  request: Request,
+  accept: (event: LiveEvent) => boolean,
+  initial?: unknown,
+  /** Turns an accepted event into what is sent (e.g. a screen-pop's profile); null drops it. */
+  transform?: (event: LiveEvent) => Promise<unknown | null>,
+): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -83,7 +113,11 @@ export function liveResponse(request: Request, accept: (event: LiveEvent) => boo
       };
       if (initial !== undefined) send(`event: snapshot\ndata: ${JSON.stringify(initial)}\n\n`);
       const unsubscribe = await subscribeLive((event) => {
-        if (accept(event)) send(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`);
+        if (!accept(event)) return;
+        if (!transform) return send(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`);
+        void transform(event)
+          .then((data) => data !== null && send(`event: ${event.topic}\ndata: ${JSON.stringify(data)}\n\n`))
+          .catch((error) => logger.warn({ err: error, topic: event.topic }, 'live event not sent'));
       });
       const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
       keepAlive.unref?.();

@@ -3,7 +3,7 @@ import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
 import { contactFormData } from './contact-form.server';
-import { storedFieldValue } from './stored-contact';
+import { shownFieldValue } from './stored-contact';
 
 // Bulk actions on selected contacts of one project; each is one statement and one audit entry.
 
@@ -80,16 +80,7 @@ export async function contactDetail(projectId: string, id: bigint) {
   const project = await getProject(projectId);
   const values = project.fields
     .filter((f) => f.type !== 'phone')
-    .map((f) => {
-      const raw = storedFieldValue(f.key, contact);
-      const shown = raw && typeof raw === 'object' && 'masked' in raw ? (raw as { masked: string }).masked : raw;
-      return {
-        key: f.key,
-        label: f.label,
-        value: shown === undefined || shown === null ? null : String(shown),
-        sensitive: f.sensitive,
-      };
-    });
+    .map((f) => ({ key: f.key, label: f.label, value: shownFieldValue(f.key, contact), sensitive: f.sensitive }));
   return {
     id: String(contact.id),
     name: contact.name,

@@ -26,3 +26,11 @@ export function storedFieldValue(key: string, contact: ContactColumns): unknown 
       return (contact.fields as Record<string, unknown> | null)?.[key];
   }
 }
+
+/** A field's value as a screen may show it: sensitive values only as their mask, never the ciphertext. */
+export function shownFieldValue(key: string, contact: ContactColumns): string | null {
+  const raw = storedFieldValue(key, contact);
+  const shown = raw && typeof raw === 'object' && 'masked' in raw ? (raw as { masked: string }).masked : raw;
+  if (shown === undefined || shown === null) return null;
+  return typeof shown === 'object' ? null : String(shown);
+}

@@ -43,7 +43,7 @@ export async function tasksForAgent(agentId: string, now = new Date()) {
 
 /**
  * Contacts of a task the dialer may take now: open, not on the do-not-call list, due (no next
- * attempt time, or it has passed). With `agentId`, only the contacts assigned to that agent (preview
+ * attempt time, or it has passed); due callbacks first, then never-attempted before retries. With `agentId`, only the contacts assigned to that agent (preview
  * and manual modes); in pool mode, contacts nobody holds. Nothing unless the task is running.
  * Calling hours per contact time zone and closing rules stay with the dialer's compliance gate.
  */
@@ -59,10 +59,16 @@ export async function eligibleContacts(taskId: string, options: { agentId?: stri
     params.push(options.agentId);
     held = `EXISTS (SELECT 1 FROM "TaskAssignment" x WHERE x."taskId" = $${n + 1}::uuid AND x."contactId" = c."id" AND x."agentId" = $${params.length}::uuid)`;
   }
+  // A personal callback belongs to its agent (called from their list), not to the pool.
+  const personal = options.agentId
+    ? `NOT EXISTS (SELECT 1 FROM "Callback" b WHERE b."contactId" = c."id" AND b."state" = 'open' AND b."agentId" <> $${params.length}::uuid)`
+    : `NOT EXISTS (SELECT 1 FROM "Callback" b WHERE b."contactId" = c."id" AND b."state" = 'open' AND b."agentId" IS NOT NULL)`;
+  // Callbacks due first, then contacts never attempted, then retries by when they fell due.
   const rows = await prisma.$queryRawUnsafe<{ id: bigint; timeZone: string | null; attempts: number }[]>(
     `SELECT c."id", c."timeZone", c."attempts" FROM "Contact" c
-     WHERE ${base.sql} AND (c."nextAttemptAt" IS NULL OR c."nextAttemptAt" <= $${n + 2}) AND ${held}
-     ORDER BY c."nextAttemptAt" NULLS LAST, c."attempts", c."id" LIMIT $${n + 3}`,
+     WHERE ${base.sql} AND (c."nextAttemptAt" IS NULL OR c."nextAttemptAt" <= $${n + 2}) AND ${held} AND ${personal}
+     ORDER BY EXISTS (SELECT 1 FROM "Callback" b WHERE b."contactId" = c."id" AND b."state" = 'open' AND b."dueAt" <= $${n + 2}) DESC,
+              c."attempts" > 0, c."nextAttemptAt" NULLS FIRST, c."id" LIMIT $${n + 3}`,
     ...params,
   );
   return rows.map((r) => ({ contactId: r.id, timeZone: r.timeZone, attempts: r.attempts }));

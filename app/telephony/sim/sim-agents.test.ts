@@ -58,15 +58,21 @@ describe('sim switch: bridging to agents', () => {
     await h.sw.originate(req);
     h.advanceUntil(() => rang.length > 0);
     expect(rang).toEqual([req.callId]);
-    expect(h.sw.agentState('agent-7')).toEqual({ registered: true, phase: 'ringing', callId: req.callId });
+    expect(h.sw.agentState('agent-7')).toMatchObject({ registered: true, phase: 'ringing', callId: req.callId });
+    expect(h.sw.agentHold('agent-7', true)).toBe(false); // nothing to hold before answering
 
     expect(h.sw.agentAnswer('agent-7')).toBe(true);
+    expect(h.sw.agentHold('agent-7', true)).toBe(true);
+    expect(h.sw.agentMute('agent-7', true)).toBe(true);
+    expect(h.sw.agentDtmf('agent-7', '12#')).toBe(true);
+    expect(h.sw.agentDtmf('agent-7', 'x')).toBe(false);
+    expect(h.sw.agentState('agent-7')).toMatchObject({ phase: 'talking', held: true, muted: true, digitsSent: '12#' });
     h.clock.advance(10_000);
     expect(h.sw.agentHangup('agent-7')).toBe(true);
     h.clock.advance(0);
     const end = h.last(req.callId, 'hungUp')!;
     expect(end).toMatchObject({ endedBy: 'agent', talkSec: 10, agentEndpoint: 'agent-7' });
-    expect(h.sw.agentState('agent-7').phase).toBe('idle');
+    expect(h.sw.agentState('agent-7')).toMatchObject({ phase: 'idle', held: false, muted: false, digitsSent: '' });
     expect(h.sw.agentHangup('agent-7')).toBe(false);
   });
 

@@ -90,6 +90,11 @@ interface SimAgent {
   auto: boolean;
   callId?: CallId;
   phase: 'idle' | 'ringing' | 'talking';
+  /** The customer hears hold music; the agent's microphone is off. Reset when the call ends. */
+  held: boolean;
+  muted: boolean;
+  /** Tones the agent sent on this call (to an IVR on the far side, say). */
+  digitsSent: string;
 }
 
 const ms = (sec: number) => sec * 1000;
@@ -260,6 +265,8 @@ export class SimSwitch implements Softswitch {
     for (const a of this.agents.values()) {
       a.callId = undefined;
       a.phase = 'idle';
+      a.held = false;
+      a.muted = false;
     }
   }
 
@@ -269,7 +276,7 @@ export class SimSwitch implements Softswitch {
   registerAgent(endpoint: string, options: { auto?: boolean } = {}): void {
     const existing = this.agents.get(endpoint);
     if (existing) existing.auto = options.auto ?? existing.auto;
-    else this.agents.set(endpoint, { auto: options.auto ?? false, phase: 'idle' });
+    else this.agents.set(endpoint, { auto: options.auto ?? false, phase: 'idle', held: false, muted: false, digitsSent: '' });
   }
 
   unregisterAgent(endpoint: string): void {
@@ -304,9 +311,50 @@ export class SimSwitch implements Softswitch {
     return this.outbox.command(() => this.agentHangupNow(endpoint, 'CALL_REJECTED'));
   }
 
-  agentState(endpoint: string): { registered: boolean; phase: SimAgent['phase']; callId?: CallId } {
+  /** Puts the talking call on hold or takes it off: false if the endpoint is not talking. */
+  agentHold(endpoint: string, on: boolean): boolean {
+    const agent = this.agents.get(endpoint);
+    if (agent?.phase !== 'talking') return false;
+    agent.held = on;
+    return true;
+  }
+
+  agentMute(endpoint: string, on: boolean): boolean {
+    const agent = this.agents.get(endpoint);
+    if (agent?.phase !== 'talking') return false;
+    agent.muted = on;
+    return true;
+  }
+
+  /** Sends DTMF tones on the agent's call: false if not talking or the digits are not DTMF. */
+  agentDtmf(endpoint: string, digits: string): boolean {
+    const agent = this.agents.get(endpoint);
+    if (agent?.phase !== 'talking' || !/^[0-9*#A-D]{1,32}$/.test(digits)) return false;
+    agent.digitsSent += digits;
+    return true;
+  }
+
+  agentState(endpoint: string): {
+    registered: boolean;
+    auto: boolean;
+    phase: SimAgent['phase'];
+    callId?: CallId;
+    held: boolean;
+    muted: boolean;
+    digitsSent: string;
+  } {
     const a = this.agents.get(endpoint);
-    return a ? { registered: true, phase: a.phase, callId: a.callId } : { registered: false, phase: 'idle' };
+    return a
+      ? {
+          registered: true,
+          auto: a.auto,
+          phase: a.phase,
+          callId: a.callId,
+          held: a.held,
+          muted: a.muted,
+          digitsSent: a.digitsSent,
+        }
+      : { registered: false, auto: false, phase: 'idle', held: false, muted: false, digitsSent: '' };
   }
 
   onAgentEvent(listener: AgentEventListener): () => void {
@@ -430,6 +478,9 @@ export class SimSwitch implements Softswitch {
     if (agent?.callId !== callId) return;
     agent.callId = undefined;
     agent.phase = 'idle';
+    agent.held = false;
+    agent.muted = false;
+    agent.digitsSent = '';
   }
 
   /** The final record; frees the channel and the agent. */
