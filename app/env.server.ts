@@ -20,6 +20,9 @@ const EnvSchema = z.object({
   WAIHU_SIM_TIME_SCALE: z.coerce.number().min(0.1).max(100).default(1),
   /** Demo agents answered by the sim switch: on by default for `waihu start`, off for `waihu dialer`. */
   WAIHU_AUTO_AGENTS: z.enum(['true', 'false']).optional(),
+  /** Demo only: a business system implementing webhook-crm's contract; the demo projects write back to it. */
+  WAIHU_DEMO_CRM_URL: z.string().url().optional(),
+  WAIHU_DEMO_CRM_SECRET: z.string().min(16).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string };

@@ -26,6 +26,8 @@ export function verifySignature(secret: string, timestamp: string, body: string,
 export async function startFakeCrm(
   secret: string,
   crm: Record<string, { tags?: string[]; fields?: Record<string, unknown> }> = {},
+  /** 0: any free port. */
+  port = 0,
 ): Promise<FakeCrm> {
   const requests: FakeCrm['requests'] = [];
   const results: FakeCrm['results'] = new Map();
@@ -40,6 +42,12 @@ export async function startFakeCrm(
       const timestamp = String(req.headers['x-waihu-timestamp'] ?? '');
       const verified = verifySignature(secret, timestamp, body, String(req.headers['x-waihu-signature'] ?? ''));
       const path = req.url ?? '';
+      // For the end-to-end server: what arrived, readable without a signature (a test fake only).
+      if (req.method === 'GET' && path === '/_received') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ requests, results: [...results] }));
+        return;
+      }
+      if (req.method === 'GET' && path === '/_ready') return void res.writeHead(200).end('ok');
       requests.push({ path, headers: req.headers, body, verified });
       const reply = (status: number, payload: unknown) =>
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
@@ -67,11 +75,13 @@ export async function startFakeCrm(
         results.set(key, stored);
         return reply(201, { externalId: stored.externalId });
       }
+      // webhook-notify posts its messages here when pointed at this server.
+      if (path === '/notify') return reply(200, { id: `M-${next++}` });
       if (path === '/resolve-phone') return reply(200, { phone: `1380000${String(data.token).slice(-4)}` });
       reply(404, { error: 'not found' });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,

@@ -10,7 +10,7 @@ describe('the demo seed', () => {
     const agents = await prisma.user.findMany({ where: { role: 'agent' } });
     expect(agents.length).toBeGreaterThanOrEqual(7);
     expect(await prisma.agentSchedule.count()).toBe(agents.length);
-    expect(await prisma.skillGroup.count()).toBe(3);
+    expect(await prisma.skillGroup.count()).toBe(4);
     const tasks = await prisma.task.findMany();
     expect(new Set(tasks.map((t) => t.channel))).toEqual(new Set(['agent', 'robot', 'online']));
     const preview = tasks.find((t) => t.dialMode === 'preview')!;

@@ -70,6 +70,16 @@ export async function seedDemoTasks(password: string | undefined): Promise<void>
     description: '老年客户与高保费保单',
     members: ['agent', 'agent01'].map((l) => ({ userId: id(l), proficiency: 5 })),
   });
+  // The human demo agent takes this group's calls first (highest proficiency); two auto-agents share it.
+  const predictiveVisit = await saveSkillGroup(actor, {
+    name: '回访外呼组',
+    description: '新契约回访 · 预测外呼',
+    members: [
+      { userId: id('agent'), proficiency: 5 },
+      { userId: id('agent01'), proficiency: 3 },
+      { userId: id('agent02'), proficiency: 3 },
+    ],
+  });
   const sales = await saveSkillGroup(actor, {
     name: '营销组',
     description: '二手房营销',
@@ -110,6 +120,20 @@ export async function seedDemoTasks(password: string | undefined): Promise<void>
   await runAssignment(actor, preview.id);
   await transitionTask(actor, preview.id, 'start');
 
+  await createTask(
+    actor,
+    TaskInputSchema.parse({
+      projectId: insurance.id,
+      name: '新契约回访 · 预测外呼',
+      condition: { combinator: 'and', rules: [{ field: 'tags', operator: 'hasNone', value: ['老年客户'] }] },
+      channel: 'agent',
+      dialMode: 'predictive',
+      questionnaireVersionId: insuranceVersion,
+      skillGroupIds: [predictiveVisit.id],
+      priority: 6,
+      assignment: { mode: 'pool', proficiencyRouting: true },
+    }),
+  );
   await createTask(
     actor,
     TaskInputSchema.parse({

@@ -5,6 +5,7 @@ import type { Role } from '../auth/permissions';
 import { saveSkillGroup } from '../projects/skill-groups.server';
 import { seedDemoQuestionnaires } from '../questionnaires/demo.server';
 import { createUser } from '../users/users.server';
+import { connectDemoCrm } from './demo-crm.server';
 import { startDemoDialing } from './demo-dialing.server';
 import { seedDemoLists } from './demo-lists.server';
 import { seedDemoTasks } from './demo-tasks.server';
@@ -47,6 +48,7 @@ export async function seedDemo(): Promise<SeedResult> {
   // More agents (their passwords are not printed: WAIHU_DEMO_PASSWORD, or an admin resets them),
   // shifts, skill groups and one task per channel.
   await seedDemoTasks(fixed);
+  await connectDemoCrm();
   await startDemoDialing();
   return { seeded: true, credentials };
 }
