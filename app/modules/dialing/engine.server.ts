@@ -332,15 +332,18 @@ export class DialerEngine {
       case 'answered': {
         call.answeredAt = this.now();
         call.machine = e.machine;
-        await markAnswered(e.callId, e.machine);
         pacer.observe({ type: 'answered', at: this.now(), callId: e.callId, human: e.machine !== true });
-        await publishLive({
-          topic: 'attempt',
-          data: { id: e.callId, taskId: call.task.id, state: 'answered', agentId: call.requestedBy ?? null },
-        });
+        // A customer is waiting in silence: finding the agent does not wait for these writes.
+        const recorded = markAnswered(e.callId, e.machine).then(() =>
+          publishLive({
+            topic: 'attempt',
+            data: { id: e.callId, taskId: call.task.id, state: 'answered', agentId: call.requestedBy ?? null },
+          }),
+        );
+        if (e.machine === true || call.task.dialMode === 'robot') await recorded;
         if (e.machine === true) await this.sw.hangup(e.callId, 'NORMAL_CLEARING');
         else if (call.task.dialMode === 'robot') void this.robot(e.callId, call);
-        else await this.connect(e.callId, call);
+        else await this.connect(e.callId, call, recorded);
         return;
       }
       case 'bridged': {
@@ -445,7 +448,7 @@ export class DialerEngine {
   }
 
   /** Finds a ready agent for a human answer within 2 s, or abandons the call. */
-  private async connect(callId: string, call: Live): Promise<void> {
+  private async connect(callId: string, call: Live, recorded: Promise<unknown> = Promise.resolve()): Promise<void> {
     // A requested call goes to the agent who asked for it (reserved for it since the dial).
     let requested = call.requestedBy && !call.agentId ? call.requestedBy : undefined;
     while (this.calls.has(callId) && !call.connected) {
@@ -453,17 +456,22 @@ export class DialerEngine {
       requested = undefined;
       if (agentId) {
         call.agentId = agentId;
-        await publishLive({ topic: 'agent', data: { userId: agentId, state: 'reserved' } });
+        // The customer is waiting in silence: bridge first, tell the screens after.
         this.prepareEndpoint(agentEndpoint(agentId));
         await this.sw.bridge(callId, agentEndpoint(agentId)).catch(async () => {
           await setAgentState(agentId, 'ready');
           call.agentId = undefined;
         });
-        if (call.agentId) return;
+        if (call.agentId) {
+          await recorded;
+          await publishLive({ topic: 'agent', data: { userId: agentId, state: 'reserved', attemptId: callId } });
+          return;
+        }
       }
       if (this.now() - (call.answeredAt ?? this.now()) >= ABANDON_AFTER_MS) break;
       await new Promise<void>((r) => this.clock.setTimer(RESERVE_RETRY_MS, r));
     }
+    await recorded;
     if (call.connected || call.agentId || !this.calls.has(callId)) return;
     call.abandoned = true;
     await markAbandoned(callId);

@@ -23,6 +23,9 @@ let agents: string[] = [];
 const events: LiveEvent[] = [];
 let unsubscribe = () => {};
 
+// Customers who wait for an agent: at a fast time scale their usual few seconds of patience are
+// less wall time than a loaded test machine may need to bridge the call.
+const PATIENT = { patienceMeanSec: 120 };
 const profile = { answer: 1, busy: 0, noAnswer: 0, machine: 0, invalid: 0, ringMeanSec: 2, talkMeanSec: 3600 };
 const trunks = [{ id: 'sim-e1-a', capacity: 30 }];
 const actor = (id: string) => ({ id, name: `agent-${id.slice(0, 4)}` });
@@ -46,7 +49,7 @@ describe('the workstation on a live dialer', () => {
     const dialer = await startDialer({
       dialerId: 'ws-1',
       autoAgents: false,
-      softswitch: createSimSwitch({ profile, trunks, timeScale: 20, seed: 7 }),
+      softswitch: createSimSwitch({ profile, trunks, timeScale: 5, seed: 7, timings: PATIENT }),
     });
     try {
       const agent = agents[0] as string;
@@ -103,7 +106,7 @@ describe('the workstation on a live dialer', () => {
     const dialer = await startDialer({
       dialerId: 'ws-2',
       autoAgents: false,
-      softswitch: createSimSwitch({ profile, trunks, timeScale: 20, seed: 8 }),
+      softswitch: createSimSwitch({ profile, trunks, timeScale: 5, seed: 8, timings: PATIENT }),
     });
     try {
       await changeState(agent, 'ready');
