@@ -13,6 +13,8 @@ import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
 import tasksEn from './locales/tasks/en.json';
 import tasksZhCN from './locales/tasks/zh-CN.json';
+import wrapupEn from './locales/wrapup/en.json';
+import wrapupZhCN from './locales/wrapup/zh-CN.json';
 import zhCN from './locales/zh-CN.json';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -31,6 +33,7 @@ export const resources = {
       questionnaires: questionnairesZhCN,
       tasks: tasksZhCN,
       dialing: dialingZhCN,
+      wrapup: wrapupZhCN,
     },
   },
   en: {
@@ -42,6 +45,7 @@ export const resources = {
       questionnaires: questionnairesEn,
       tasks: tasksEn,
       dialing: dialingEn,
+      wrapup: wrapupEn,
     },
   },
 } as const;
