@@ -4,6 +4,7 @@ import { type FakeCrm, startFakeCrm } from '../../../plugins/webhook-crm/fake-cr
 import { insertUser } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
 import { deliverWriteBack, MAX_TRIES, retryWriteBack, sweepWriteBacks, writeBackPage } from './outbox.server';
+import { listWrapUps, wrapUpDetail } from './reviews.server';
 import { crmInstallation, endedCall, wrapUpProject } from './testing.server';
 import { correctWrapUp, submitWrapUp, wrapUpContext } from './wrapup.server';
 
@@ -377,6 +378,22 @@ describe('write-back delivery', () => {
     expect((await prisma.writeBack.findUniqueOrThrow({ where: { id: second.id } })).state).toBe('delivered');
     expect(storedFor(`${result.wrapUpId}:result:1`)).toBe(1);
     expect(storedFor(`${result.wrapUpId}:result:2`)).toBe(1);
+
+    // The review page shows it with its path, decision, revisions and both deliveries.
+    const listed = await listWrapUps({ projectId: fixture.projectId, outcome: 'retry' });
+    expect(listed.map((r) => r.id)).toContain(result.wrapUpId);
+    const detail = await wrapUpDetail(result.wrapUpId);
+    expect(detail).toMatchObject({
+      revision: 2,
+      dispositionPath: [{ zh: '再联系' }, { zh: '客户在忙' }],
+      decision: { close: false, reason: 'retry' },
+      agent: fixture.agent.login,
+    });
+    expect(detail?.revisions.map((r) => r.action)).toEqual(['wrapup.submit', 'wrapup.correct']);
+    expect(detail?.writeBacks.map((w) => [w.idempotencyKey, w.state])).toEqual([
+      [`${result.wrapUpId}:result:1`, 'delivered'],
+      [`${result.wrapUpId}:result:2`, 'delivered'],
+    ]);
   });
 
   it('do-not-call adds the number to the project DNC list, marks the contact, and is audited', async () => {
