@@ -97,6 +97,9 @@ export async function deliverWriteBack(id: string, now = new Date(), timing = OU
   return dead ? 'dead' : 'retry';
 }
 
+/** Items tried at once by a sweep: a slow CRM delays a sweep, never blocks it for long. */
+const SWEEP_CONCURRENCY = 4;
+
 /** Delivers every due item (oldest first); run every minute by the `wrapup.sweep` job. */
 export async function sweepWriteBacks(now = new Date(), timing = OUTBOX_TIMING, limit = 200) {
   const due = await prisma.writeBack.findMany({
@@ -106,7 +109,11 @@ export async function sweepWriteBacks(now = new Date(), timing = OUTBOX_TIMING, 
     select: { id: true },
   });
   const counts: Record<DeliveryOutcome, number> = { delivered: 0, retry: 0, dead: 0, notDue: 0 };
-  for (const { id } of due) counts[await deliverWriteBack(id, now, timing)]++;
+  const queue = due.map((d) => d.id);
+  const worker = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) counts[await deliverWriteBack(id, now, timing)]++;
+  };
+  await Promise.all(Array.from({ length: Math.min(SWEEP_CONCURRENCY, queue.length) }, worker));
   return counts;
 }
 

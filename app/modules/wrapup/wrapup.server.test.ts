@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeCrm, startFakeCrm } from '../../../plugins/webhook-crm/fake-crm';
 import { insertUser } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
-import { deliverWriteBack, MAX_TRIES, retryWriteBack, sweepWriteBacks, writeBackPage } from './outbox.server';
+import {
+  backoffMs,
+  deliverWriteBack,
+  MAX_TRIES,
+  retryWriteBack,
+  shortError,
+  sweepWriteBacks,
+  writeBackPage,
+} from './outbox.server';
 import { listWrapUps, wrapUpDetail } from './reviews.server';
 import { crmInstallation, endedCall, wrapUpProject } from './testing.server';
 import { correctWrapUp, submitWrapUp, wrapUpContext } from './wrapup.server';
@@ -417,5 +425,36 @@ describe('write-back delivery', () => {
     });
     const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: 'dnc.add', target: fixture.projectId } });
     expect(audit.details).toMatchObject({ source: 'wrapup', added: 1 });
+  });
+});
+
+describe('outbox timing and errors', () => {
+  it('backs off exponentially from 10 s, capped at one hour', () => {
+    expect([1, 2, 3, 4, 7].map((n) => backoffMs(n))).toEqual([10_000, 20_000, 40_000, 80_000, 640_000]);
+    expect(backoffMs(20)).toBe(3_600_000);
+    expect(backoffMs(2, { baseMs: 1, capMs: 10, leaseMs: 5 })).toBe(2);
+  });
+
+  it('keeps errors short and without credentials or query strings', () => {
+    expect(shortError('POST https://user:pa55@crm.example.com/results?token=abc failed: HTTP 500')).toBe(
+      'POST https://***@crm.example.com/results?… failed: HTTP 500',
+    );
+    expect(shortError('x'.repeat(1000))).toHaveLength(300);
+  });
+
+  it('two workers trying the same item at once send it once', async () => {
+    const call = await endedCall(fixture);
+    const result = await submitWrapUp(
+      fixture.actor,
+      { attemptId: call.attemptId, dispositionCode: 'success.done' },
+      new Date(),
+      NO_JOB,
+    );
+    if (!result.ok) throw new Error('refused');
+    const row = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId } });
+    const outcomes = await Promise.all([1, 2, 3].map(() => deliverWriteBack(row.id, row.nextTryAt)));
+    expect(outcomes.sort()).toEqual(['delivered', 'notDue', 'notDue']);
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: 'delivered', tries: 1 });
+    expect(crm.requests.filter((r) => r.headers['idempotency-key'] === row.idempotencyKey)).toHaveLength(1);
   });
 });
