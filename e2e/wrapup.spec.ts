@@ -12,7 +12,7 @@ test.afterAll(async () => {
   await crm?.close();
 });
 
-test('a supervisor sees a dead-letter write-back with its error and retries it', async ({ page }) => {
+test('a supervisor sees a dead-letter write-back with its error, retries it, then corrects the wrap-up', async ({ page }) => {
   // The business system is down while the wrap-up's write-back is tried MAX_TRIES times.
   const down = await startFakeCrm(SECRET);
   const port = Number(new URL(down.url).port);
@@ -51,4 +51,17 @@ test('a supervisor sees a dead-letter write-back with its error and retries it',
     .getByText(/^Delivered/)
     .click();
   await expect(page.getByRole('row').filter({ hasText: projectName }).getByTestId('state-delivered')).toBeVisible();
+
+  // The wrap-up itself, reviewed and corrected: a new revision, written back again under a new key.
+  await page.getByTestId('reviews-link').click();
+  await page.getByRole('row').filter({ hasText: projectName }).getByTestId('open-wrapup').click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer).toContainText('Success / Completed');
+  await drawer.getByTestId('correction-form').locator('textarea').fill('Supervisor: customer asked for a call later');
+  await drawer.getByTestId('correct').click();
+  await expect(drawer).toContainText('Corrected and queued for write-back');
+  await expect(async () => {
+    expect(crm?.results.size).toBe(2);
+  }).toPass({ timeout: 30_000 });
+  expect([...(crm?.results.keys() ?? [])].map((k) => k.split(':').slice(1).join(':')).sort()).toEqual(['result:1', 'result:2']);
 });
