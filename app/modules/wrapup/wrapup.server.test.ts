@@ -45,6 +45,15 @@ async function driveUntilSettled(id: string, sweep = false) {
   throw new Error('not settled');
 }
 
+/** A call wrapped up with a disposition, and its result write-back (not yet tried). */
+async function wrappedUp(project: typeof fixture, dispositionCode: string) {
+  const call = await endedCall(project);
+  const result = await submitWrapUp(project.actor, { attemptId: call.attemptId, dispositionCode }, new Date(), NO_JOB);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  const row = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId, kind: 'result' } });
+  return { call, result, row };
+}
+
 const storedFor = (key: string) => [...crm.results.keys()].filter((k) => k === key).length;
 
 describe('wrap-up submit', () => {
@@ -170,15 +179,7 @@ describe('wrap-up submit', () => {
 
 describe('write-back delivery', () => {
   it('the CRM returning 500 five times then 200 gives exactly one effective delivery', async () => {
-    const call = await endedCall(fixture);
-    const result = await submitWrapUp(
-      fixture.actor,
-      { attemptId: call.attemptId, dispositionCode: 'failure.refused' },
-      new Date(),
-      NO_JOB,
-    );
-    if (!result.ok) throw new Error('refused');
-    const row = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId } });
+    const { row } = await wrappedUp(fixture, 'failure.refused');
     crm.failNext(5, 500);
     const first = await prisma.writeBack.findUniqueOrThrow({ where: { id: row.id } });
     expect(await deliverWriteBack(row.id, first.nextTryAt)).toBe('retry');
@@ -200,15 +201,7 @@ describe('write-back delivery', () => {
     const port = Number(new URL(down.url).port);
     const project = await wrapUpProject({ crmInstallationId: await crmInstallation(down.url, SECRET) });
     await down.close();
-    const call = await endedCall(project);
-    const result = await submitWrapUp(
-      project.actor,
-      { attemptId: call.attemptId, dispositionCode: 'success.done' },
-      new Date(),
-      NO_JOB,
-    );
-    if (!result.ok) throw new Error('refused');
-    const row = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId } });
+    const { call, row } = await wrappedUp(project, 'success.done');
     const dead = await driveUntilSettled(row.id, true);
     expect(dead).toMatchObject({ state: 'dead', tries: MAX_TRIES });
     expect(dead.lastError).toBeTruthy();
@@ -278,15 +271,7 @@ describe('write-back delivery', () => {
   });
 
   it('a CRM that stored the result but whose reply was lost gets the same key again and applies it once', async () => {
-    const call = await endedCall(fixture);
-    const result = await submitWrapUp(
-      fixture.actor,
-      { attemptId: call.attemptId, dispositionCode: 'success.done' },
-      new Date(),
-      NO_JOB,
-    );
-    if (!result.ok) throw new Error('refused');
-    const row = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId } });
+    const { row } = await wrappedUp(fixture, 'success.done');
     crm.dropRepliesNext(1);
     expect(await deliverWriteBack(row.id, row.nextTryAt)).toBe('retry');
     expect(storedFor(row.idempotencyKey)).toBe(1);
@@ -443,15 +428,7 @@ describe('outbox timing and errors', () => {
   });
 
   it('two workers trying the same item at once send it once', async () => {
-    const call = await endedCall(fixture);
-    const result = await submitWrapUp(
-      fixture.actor,
-      { attemptId: call.attemptId, dispositionCode: 'success.done' },
-      new Date(),
-      NO_JOB,
-    );
-    if (!result.ok) throw new Error('refused');
-    const row = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId } });
+    const { row } = await wrappedUp(fixture, 'success.done');
     const outcomes = await Promise.all([1, 2, 3].map(() => deliverWriteBack(row.id, row.nextTryAt)));
     expect(outcomes.sort()).toEqual(['delivered', 'notDue', 'notDue']);
     expect(await prisma.writeBack.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: 'delivered', tries: 1 });

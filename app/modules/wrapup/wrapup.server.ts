@@ -235,6 +235,16 @@ async function addDnc(tx: Tx, facts: Facts, actor: AuditActor, note: string): Pr
   return created.count === 1;
 }
 
+/** The DNC list's audit row for an entry a wrap-up added (after the commit, like every audit). */
+const auditDnc = (actor: AuditActor, facts: Facts, wrapUpId: string, added: boolean) =>
+  audit(actor, 'dnc.add', facts.project.id, {
+    source: 'wrapup',
+    wrapUpId,
+    contactId: facts.contact.id.toString(),
+    phone: facts.contact.phoneMasked,
+    added: added ? 1 : 0,
+  });
+
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 /** The SDK's WrapUpResult for the business system (callId = the attempt). */
@@ -417,15 +427,7 @@ export async function submitWrapUp(
     ...(order ? { order: json(order) } : {}),
     ...(data.lead ? { lead: true } : {}),
   });
-  if (choice.outcome === 'doNotCall') {
-    await audit(actor, 'dnc.add', facts.project.id, {
-      source: 'wrapup',
-      wrapUpId,
-      contactId: facts.contact.id.toString(),
-      phone: facts.contact.phoneMasked,
-      added: outcome.dncAdded ? 1 : 0,
-    });
-  }
+  if (choice.outcome === 'doNotCall') await auditDnc(actor, facts, wrapUpId, outcome.dncAdded);
   if (options.enqueue !== false) await enqueueDeliveries(outcome.pending);
   return { ok: true, wrapUpId, decision: outcome.decision };
 }
@@ -507,15 +509,7 @@ export async function correctWrapUp(
       decision: decisionJson(outcome.decision),
     }),
   });
-  if (outcome.dncAdded || (choice.outcome === 'doNotCall' && before.outcome !== 'doNotCall')) {
-    await audit(actor, 'dnc.add', facts.project.id, {
-      source: 'wrapup',
-      wrapUpId,
-      contactId: facts.contact.id.toString(),
-      phone: facts.contact.phoneMasked,
-      added: outcome.dncAdded ? 1 : 0,
-    });
-  }
+  if (choice.outcome === 'doNotCall' && before.outcome !== 'doNotCall') await auditDnc(actor, facts, wrapUpId, outcome.dncAdded);
   if (options.enqueue !== false) await enqueueDeliveries(outcome.pending);
   return { ok: true, wrapUpId, decision: outcome.decision };
 }
