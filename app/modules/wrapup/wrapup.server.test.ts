@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeCrm, startFakeCrm } from '../../../plugins/webhook-crm/fake-crm';
 import { insertUser } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
+import type { FlowGraph } from '../questionnaires/graph';
+import { createQuestionnaire, publish } from '../questionnaires/questionnaires.server';
+import { answerText } from '../questionnaires/view';
 import {
   backoffMs,
   deliverWriteBack,
@@ -292,8 +295,33 @@ describe('write-back delivery', () => {
       data: { projectId: sales.projectId, code: 'P-01', name: '百万医疗', price: '299.00', eligibility: {} },
     });
     const call = await endedCall(sales);
+    // The agent ran the project's sales script on this call.
+    const questionnaire = await createQuestionnaire(
+      { name: 'supervisor' },
+      { projectId: sales.projectId, name: '话术', starter: 'sales' },
+    );
+    await publish({ name: 'supervisor' }, questionnaire.id, { revision: 0 });
+    const version = await prisma.questionnaireVersion.findFirstOrThrow({ where: { questionnaireId: questionnaire.id } });
+    const node = (version.graph as unknown as FlowGraph).nodes.find((n) => n.question?.content.options?.length);
+    if (!node) throw new Error('the sales starter has no choice question');
+    const answer =
+      node.question?.type === 'multiple' ? [node.question.content.options?.[0]?.code] : node.question?.content.options?.[0]?.code;
+    const response = await prisma.questionnaireResponse.create({
+      data: {
+        versionId: version.id,
+        projectId: sales.projectId,
+        contactId: call.contactId,
+        channel: 'agent',
+        status: 'completed',
+        outcome: 'interested',
+        answers: { [node.id]: answer } as never,
+        attemptId: call.attemptId,
+        agentId: sales.agent.id,
+      },
+    });
     const context = await wrapUpContext(call.attemptId, sales.agent.id);
     expect(context?.products).toEqual([{ id: product.id, code: 'P-01', name: '百万医疗', price: '299.00' }]);
+    expect(context).toMatchObject({ projectType: 'sales', responseId: response.id });
     const result = await submitWrapUp(
       sales.actor,
       {
@@ -306,6 +334,16 @@ describe('write-back delivery', () => {
       NO_JOB,
     );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const resultRow = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId, kind: 'result' } });
+    expect(resultRow.payload).toMatchObject({
+      fields: {
+        answers: { [node.id]: answer },
+        answerTexts: { [node.id]: answerText(node, answer, 'zh-CN') },
+        questionnaireOutcome: 'interested',
+        order: { productCode: 'P-01', amount: 299, quantity: 1, status: 'linkSent' },
+      },
+    });
+    expect(answerText(node, answer, 'zh-CN')).not.toBe(String(answer));
     const lead = await prisma.writeBack.findFirstOrThrow({ where: { wrapUpId: result.wrapUpId, kind: 'lead' } });
     expect(lead.idempotencyKey).toBe(`${result.wrapUpId}:lead:1`);
     await sweepWriteBacks(new Date(lead.nextTryAt.getTime() + 1));

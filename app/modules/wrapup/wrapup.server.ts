@@ -9,6 +9,8 @@ import { type CaseDecision, decideCase, type OutcomeClass } from '../projects/cl
 import { type Disposition, findDisposition } from '../projects/dispositions';
 import type { ProjectRules } from '../projects/project-schema';
 import { rulesVersion } from '../projects/projects.server';
+import type { FlowGraph } from '../questionnaires/graph';
+import { answerText } from '../questionnaires/view';
 import { enqueueDeliveries } from './outbox.server';
 import {
   type FieldError,
@@ -247,6 +249,17 @@ const auditDnc = (actor: AuditActor, facts: Facts, wrapUpId: string, added: bool
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
+/** The answers as the agent saw them (option labels, 是/否), in Chinese, keyed by node id. */
+function answerTexts(answers: unknown, graph: unknown): Record<string, string> {
+  const nodes = new Map(((graph as FlowGraph | null)?.nodes ?? []).map((n) => [n.id, n]));
+  return Object.fromEntries(
+    Object.entries((answers ?? {}) as Record<string, unknown>).map(([nodeId, value]) => [
+      nodeId,
+      answerText(nodes.get(nodeId), value, 'zh-CN'),
+    ]),
+  );
+}
+
 /** The SDK's WrapUpResult for the business system (callId = the attempt). */
 async function resultPayload(
   tx: Tx,
@@ -268,7 +281,10 @@ async function resultPayload(
   const [agent, response, counted] = await Promise.all([
     wrapUp.agentId ? tx.user.findUnique({ where: { id: wrapUp.agentId }, select: { login: true } }) : null,
     wrapUp.responseId
-      ? tx.questionnaireResponse.findUnique({ where: { id: wrapUp.responseId }, select: { answers: true, outcome: true } })
+      ? tx.questionnaireResponse.findUnique({
+          where: { id: wrapUp.responseId },
+          select: { answers: true, outcome: true, version: { select: { graph: true } } },
+        })
       : null,
     tx.contact.findUniqueOrThrow({ where: { id: contact.id }, select: { attempts: true } }),
   ]);
@@ -283,6 +299,7 @@ async function resultPayload(
     notes: wrapUp.notes,
     fields: {
       answers: response?.answers ?? {},
+      answerTexts: response ? answerTexts(response.answers, response.version.graph) : {},
       questionnaireOutcome: response?.outcome ?? null,
       order: wrapUp.order ?? null,
       attempts: counted.attempts,
