@@ -19,7 +19,7 @@ export const NAVIGATION: NavItem[] = [
   { key: 'tasks', path: '/tasks', permission: 'tasks.view', built: true },
   { key: 'questionnaires', path: '/questionnaires', permission: 'questionnaires.view', built: true },
   { key: 'dialing', path: '/dialing', permission: 'dialing.view', built: true },
-  { key: 'wrapup', path: '/wrapup', permission: 'wrapup.view', built: false },
+  { key: 'wrapup', path: '/wrapup', permission: 'wrapup.view', built: true },
   { key: 'monitoring', path: '/monitoring', permission: 'monitoring.view', built: false },
   { key: 'performance', path: '/performance', permission: 'performance.view', built: false },
   { key: 'reports', path: '/reports', permission: 'reports.view', built: false },

@@ -15,6 +15,8 @@ import tasksEn from './locales/tasks/en.json';
 import tasksZhCN from './locales/tasks/zh-CN.json';
 import workstationEn from './locales/workstation/en.json';
 import workstationZhCN from './locales/workstation/zh-CN.json';
+import wrapupEn from './locales/wrapup/en.json';
+import wrapupZhCN from './locales/wrapup/zh-CN.json';
 import zhCN from './locales/zh-CN.json';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -34,6 +36,7 @@ export const resources = {
       tasks: tasksZhCN,
       dialing: dialingZhCN,
       workstation: workstationZhCN,
+      wrapup: wrapupZhCN,
     },
   },
   en: {
@@ -46,6 +49,7 @@ export const resources = {
       tasks: tasksEn,
       dialing: dialingEn,
       workstation: workstationEn,
+      wrapup: wrapupEn,
     },
   },
 } as const;

@@ -37,6 +37,17 @@ export const jobCatalog = {
     // Hourly: expired sessions, and login attempts past any rate-limit window.
     cron: '17 * * * *',
   },
+  'wrapup.deliver': {
+    payload: z.object({ id: z.string().uuid() }),
+    // One try; the outbox row holds the retry state (backoff, dead letter), not the queue.
+    queue: { retryLimit: 0, expireInSeconds: 300, deleteAfterSeconds: 86400 },
+  },
+  'wrapup.sweep': {
+    payload: z.object({}),
+    queue: { retryLimit: 0, expireInSeconds: 600, deleteAfterSeconds: 86400 },
+    // Every minute: due write-backs whose job was lost (a crash after the commit) or that wait for a retry.
+    cron: '* * * * *',
+  },
 } as const satisfies Record<
   string,
   {

@@ -5,6 +5,7 @@ import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
 import { sendOnlineTaskLinks } from '../modules/questionnaires/online-tasks.server';
 import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
+import { deliverWriteBack, sweepWriteBacks } from '../modules/wrapup/outbox.server';
 import { logger } from '../utils/logger.server';
 import { boss } from './boss.server';
 import { type JobName, jobCatalog } from './catalog';
@@ -20,6 +21,8 @@ const handlers: { [N in JobName]: Handler<N> } = {
   'tasks.rebalance': () => rebalanceWhereAgentsLeft(),
   'questionnaires.sendLinks': () => sendOnlineTaskLinks(publicUrl()),
   'auth.purge': () => purgeAuthRecords(),
+  'wrapup.deliver': (payload) => deliverWriteBack(payload.id),
+  'wrapup.sweep': () => sweepWriteBacks(),
 };
 
 /** Register every handler, the cron schedules, and a first heartbeat so the health page fills at once. */

@@ -11,8 +11,10 @@ export interface FakeCrm {
   url: string;
   requests: { path: string; headers: http.IncomingHttpHeaders; body: string; verified: boolean }[];
   results: Map<string, { externalId: string; body: unknown }>;
-  /** Fail the next N requests with 503 (to exercise retries). */
-  failNext(n: number): void;
+  /** Fail the next N requests with 503, or another status (to exercise retries). */
+  failNext(n: number, status?: number): void;
+  /** Store the next N /results or /leads, then destroy the socket instead of replying (a lost reply). */
+  dropRepliesNext(n: number): void;
   close(): Promise<void>;
 }
 
@@ -26,12 +28,14 @@ export function verifySignature(secret: string, timestamp: string, body: string,
 export async function startFakeCrm(
   secret: string,
   crm: Record<string, { tags?: string[]; fields?: Record<string, unknown> }> = {},
-  /** 0: any free port. */
+  /** A fixed port (to start the CRM again where it was); 0 picks a free one. */
   port = 0,
 ): Promise<FakeCrm> {
   const requests: FakeCrm['requests'] = [];
   const results: FakeCrm['results'] = new Map();
   let failures = 0;
+  let failStatus = 503;
+  let drops = 0;
   let next = 1000;
   const server = http.createServer((req, res) => {
     let body = '';
@@ -55,7 +59,7 @@ export async function startFakeCrm(
       if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return reply(401, { error: 'stale timestamp' });
       if (failures > 0) {
         failures--;
-        return reply(503, { error: 'try again' });
+        return reply(failStatus, { error: 'try again' });
       }
       const data = JSON.parse(body || '{}');
       if (path === '/health') return reply(200, { ok: true });
@@ -73,6 +77,10 @@ export async function startFakeCrm(
         if (seen) return reply(200, { externalId: seen.externalId, duplicate: true });
         const stored = { externalId: `X-${next++}`, body: data };
         results.set(key, stored);
+        if (drops > 0) {
+          drops--;
+          return req.socket.destroy();
+        }
         return reply(201, { externalId: stored.externalId });
       }
       // webhook-notify posts its messages here when pointed at this server.
@@ -86,9 +94,17 @@ export async function startFakeCrm(
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     results,
-    failNext(n) {
+    failNext(n, status = 503) {
       failures = n;
+      failStatus = status;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    dropRepliesNext(n) {
+      drops = n;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
