@@ -39,8 +39,10 @@ export async function postJson<T>(url: string, body: unknown): Promise<T> {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (!response.ok) return { ok: false, error: `workstation.http${response.status}` } as T;
-  return (await response.json()) as T;
+  // Validation errors come back as JSON with a 4xx status; anything else is reported by its status.
+  const answer = (await response.json().catch(() => null)) as T | null;
+  if (answer && typeof answer === 'object' && 'ok' in answer) return answer;
+  return { ok: false, error: `workstation.http${response.status}` } as T;
 }
 
 /** Seconds since an ISO time, ticking every second. */

@@ -6,9 +6,10 @@ import { closeLive, type LiveEvent, subscribeLive } from '../dialing/live.server
 import { dialableTask } from '../dialing/testing.server';
 import { TaskInputSchema } from '../tasks/task-schema';
 import { createTask, transitionTask } from '../tasks/tasks.server';
+import { submitWrapUp } from '../wrapup/wrapup.server';
 import { manualDial, previewNext, requestCall, skipPreview } from './agent-dial.server';
 import { screenPop } from './screen-pop.server';
-import { changeState, controlCall, todayCounters, workstationState } from './workstation.server';
+import { afterWrapUp, changeState, controlCall, todayCounters, workstationState } from './workstation.server';
 
 // The workstation against a real dialer on the sim switch: a human agent goes ready, the
 // predictive task's answered call is bridged to them with a screen-pop that carries the masked
@@ -135,19 +136,16 @@ describe('the workstation on a live dialer', () => {
       expect(attempt).toMatchObject({ mode: 'preview', requestedBy: agent, agentId: agent, state: 'connected' });
       await controlCall(agent, 'hangup');
       await expect.poll(async () => (await workstationState(agent)).state, { timeout: 10_000 }).toBe('wrapUp');
-      await prisma.wrapUp.create({
-        data: {
-          attemptId: call.attemptId,
-          taskId: preview.id,
-          projectId,
-          contactId: attempt.contactId,
-          agentId: agent,
-          dispositionCode: 'success.done',
-          outcome: 'success',
-          decision: { close: true, reason: 'success' },
-          startedAt: new Date(),
-        },
-      });
+      const wrapped = await submitWrapUp(
+        { ...actor(agent), userId: agent },
+        { attemptId: call.attemptId, dispositionCode: 'success.done' },
+        new Date(),
+        { enqueue: false },
+      );
+      expect(wrapped.ok).toBe(true);
+      await afterWrapUp(agent, call.attemptId);
+      expect((await workstationState(agent)).state).toBe('ready');
+      expect((await prisma.contact.findUniqueOrThrow({ where: { id: attempt.contactId } })).status).toBe('closed');
       expect(await changeState(agent, 'ready')).toEqual({ ok: true, state: 'ready' });
 
       // Manual: a typed number becomes a contact of the project (kept encrypted) and is gated like any call.
