@@ -42,6 +42,11 @@ export const jobCatalog = {
     // One try; the outbox row holds the retry state (backoff, dead letter), not the queue.
     queue: { retryLimit: 0, expireInSeconds: 300, deleteAfterSeconds: 86400 },
   },
+  'calls.notify': {
+    payload: z.object({ attemptId: z.string().uuid(), event: z.enum(['ended', 'wrappedUp']) }),
+    // A click-to-call caller's webhook: retried with backoff (10 s, 20 s, … about 10 minutes in all).
+    queue: { retryLimit: 6, retryDelay: 10, retryBackoff: true, expireInSeconds: 60, deleteAfterSeconds: 7 * 86400 },
+  },
   'wrapup.sweep': {
     payload: z.object({}),
     queue: { retryLimit: 0, expireInSeconds: 600, deleteAfterSeconds: 86400 },

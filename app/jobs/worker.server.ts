@@ -5,6 +5,7 @@ import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
 import { sendOnlineTaskLinks } from '../modules/questionnaires/online-tasks.server';
 import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
+import { deliverCallNotification } from '../modules/workstation/click-to-call.server';
 import { deliverWriteBack, sweepWriteBacks } from '../modules/wrapup/outbox.server';
 import { logger } from '../utils/logger.server';
 import { boss } from './boss.server';
@@ -23,6 +24,7 @@ const handlers: { [N in JobName]: Handler<N> } = {
   'auth.purge': () => purgeAuthRecords(),
   'wrapup.deliver': (payload) => deliverWriteBack(payload.id),
   'wrapup.sweep': () => sweepWriteBacks(),
+  'calls.notify': (payload) => deliverCallNotification(payload.attemptId, payload.event),
 };
 
 /** Register every handler, the cron schedules, and a first heartbeat so the health page fills at once. */

@@ -260,7 +260,9 @@ export default function Workstation() {
           </Col>
           <Col flex="1 1 420px" style={{ minWidth: 0 }}>
             {pop ? (
-              <CustomerProfile profile={pop} onSendLink={connected ? sendLink : undefined} linksSent={linksSent} />
+              <div data-testid="screen-pop">
+                <CustomerProfile profile={pop} onSendLink={connected ? sendLink : undefined} linksSent={linksSent} />
+              </div>
             ) : (
               <Empty description={t('workstation.waiting')} style={{ marginTop: 48 }} />
             )}
@@ -273,6 +275,7 @@ export default function Workstation() {
                   context={wrapUp}
                   now={now}
                   canExtend={data.canExtend}
+                  reasons={data.reasons}
                   onDone={() => {
                     setWrapUp(null);
                     setPop(null);

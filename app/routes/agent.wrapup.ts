@@ -1,7 +1,8 @@
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
+import { queueCallNotification } from '../modules/workstation/click-to-call.server';
 import { agentActor, jsonBody } from '../modules/workstation/route.server';
-import { afterWrapUp } from '../modules/workstation/workstation.server';
+import { afterWrapUp, pauseReasons } from '../modules/workstation/workstation.server';
 import { submitWrapUp, wrapUpContext } from '../modules/wrapup/wrapup.server';
 import { WrapUpInputSchema } from '../modules/wrapup/wrapup-schema';
 
@@ -17,7 +18,8 @@ export const loader = withPermission('workstation.use', async ({ request, user }
 });
 
 export const action = withPermission('workstation.use', async ({ request, user }) => {
-  const parsed = WrapUpInputSchema.safeParse(await jsonBody(request));
+  const body = (await jsonBody(request)) as { pauseAfter?: unknown } | null;
+  const parsed = WrapUpInputSchema.safeParse(body);
   if (!parsed.success)
     return Response.json(
       {
@@ -27,6 +29,12 @@ export const action = withPermission('workstation.use', async ({ request, user }
       { status: 400 },
     );
   const result = await submitWrapUp({ ...agentActor(user, request), userId: user.id }, parsed.data);
-  if (result.ok) await afterWrapUp(user.id, parsed.data.attemptId);
+  // "Submit, then pause": the agent takes a break instead of the next call.
+  const pauseAfter = typeof body?.pauseAfter === 'string' ? body.pauseAfter : null;
+  const valid = pauseAfter && (await pauseReasons()).some((r) => r.code === pauseAfter) ? pauseAfter : null;
+  if (result.ok) {
+    await afterWrapUp(user.id, parsed.data.attemptId, valid);
+    await queueCallNotification(parsed.data.attemptId, 'wrappedUp');
+  }
   return Response.json(result, { status: result.ok ? 200 : 422 });
 });

@@ -51,7 +51,9 @@ export function DialModes({
   const [skipReason, setSkipReason] = useState<(typeof SKIP)[number]>('wrongTime');
   const [manualTask, setManualTask] = useState(tasks[0]?.id);
   const [number, setNumber] = useState('');
-  const hasPreview = tasks.some((task) => task.dialMode === 'preview');
+  const previewTasks = tasks.filter((task) => task.dialMode === 'preview');
+  const hasPreview = previewTasks.length > 0;
+  const [previewTask, setPreviewTask] = useState(previewTasks[0]?.id);
 
   const refused = (a: Answer) => {
     if (!a.ok)
@@ -60,12 +62,12 @@ export function DialModes({
   const loadPreview = useCallback(async () => {
     setLoadingPreview(true);
     try {
-      const response = await fetch('/agent/preview');
+      const response = await fetch(`/agent/preview${previewTask ? `?taskId=${previewTask}` : ''}`);
       setPreview(response.ok ? ((await response.json()) as { next: Preview }).next : null);
     } finally {
       setLoadingPreview(false);
     }
-  }, []);
+  }, [previewTask]);
   const loadCallbacks = useCallback(async () => {
     const response = await fetch('/agent/callbacks');
     if (response.ok) setCallbacks(((await response.json()) as { callbacks: CallbackRow[] }).callbacks);
@@ -83,6 +85,16 @@ export function DialModes({
 
   const previewTab = (
     <div data-testid="preview">
+      {previewTasks.length > 1 ? (
+        <Select
+          value={previewTask}
+          onChange={setPreviewTask}
+          style={{ width: '100%', marginBottom: 8 }}
+          aria-label={t('workstation.preview.task')}
+          data-testid="preview-task"
+          options={previewTasks.map((x) => ({ value: x.id, label: `${x.projectName} · ${x.name}` }))}
+        />
+      ) : null}
       {preview ? (
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Typography.Text type="secondary">{preview.task.name}</Typography.Text>

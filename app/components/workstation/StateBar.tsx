@@ -32,7 +32,7 @@ interface Props {
 export function StateBar({ presence, now, reasons, counters, busy, onChange }: Props) {
   const { t } = useTranslation();
   const onCall = presence.state === 'reserved' || presence.state === 'talking';
-  const reason = reasons.find((r) => r.code === presence.pauseReason)?.label;
+  const reason = presence.state === 'paused' ? reasons.find((r) => r.code === presence.pauseReason)?.label : undefined;
   return (
     <Space size="large" wrap style={{ width: '100%', justifyContent: 'space-between' }}>
       <Space>

@@ -49,11 +49,14 @@ export function WrapUpPanel({
   context,
   now,
   canExtend,
+  reasons,
   onDone,
 }: {
   context: WrapUpContextView;
   now: number;
   canExtend: boolean;
+  /** Pause reasons: the agent may pause right after this wrap-up instead of taking the next call. */
+  reasons: { code: string; label: string }[];
   onDone(pauseAfter: string | null): void;
 }) {
   const { t, i18n } = useTranslation();
@@ -61,6 +64,7 @@ export function WrapUpPanel({
   const [errors, setErrors] = useState<{ field: string; message: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const [extraSec, setExtraSec] = useState(0);
+  const [then, setThen] = useState<string>('ready');
   const code = Form.useWatch('dispositionCode', form);
   const all = useMemo(() => leaves(context.dispositions), [context.dispositions]);
   const chosen = all.find((d) => d.code === code);
@@ -91,9 +95,10 @@ export function WrapUpPanel({
             }
           : {}),
         ...(v.leadSummary?.trim() ? { lead: { summary: v.leadSummary.trim() } } : {}),
+        pauseAfter: then === 'ready' ? null : then,
       };
       const answer = await postJson<SubmitAnswer>('/agent/wrapup', body);
-      if (answer.ok) onDone(null);
+      if (answer.ok) onDone(then === 'ready' ? null : then);
       else setErrors(answer.errors ?? [{ field: '_form', message: 'workstation.wrapup.failed' }]);
     } finally {
       setBusy(false);
@@ -141,8 +146,8 @@ export function WrapUpPanel({
                   {all
                     .filter((d) => d.group === g)
                     .map((d) => (
-                      <Radio.Button key={d.code} value={d.code} data-testid={`disposition-${d.code}`}>
-                        {label(d.label)}
+                      <Radio.Button key={d.code} value={d.code}>
+                        <span data-testid={`disposition-${d.code}`}>{label(d.label)}</span>
                       </Radio.Button>
                     ))}
                 </Space>
@@ -162,7 +167,7 @@ export function WrapUpPanel({
               <DatePicker
                 showTime
                 format="YYYY-MM-DD HH:mm:ss"
-                data-testid="callback-at"
+                rootClassName="callback-at"
                 disabledDate={(d) => d.isBefore(dayjs(), 'day')}
                 presets={[
                   { label: t('workstation.wrapup.in15'), value: dayjs().add(15, 'minute') },
@@ -220,6 +225,17 @@ export function WrapUpPanel({
           <Button type="primary" htmlType="submit" loading={busy} data-testid="wrapup-submit">
             {t('workstation.wrapup.submit')}
           </Button>
+          <Select
+            value={then}
+            onChange={setThen}
+            aria-label={t('workstation.wrapup.then')}
+            data-testid="wrapup-then"
+            style={{ minWidth: 150 }}
+            options={[
+              { value: 'ready', label: t('workstation.wrapup.thenReady') },
+              ...reasons.map((r) => ({ value: r.code, label: t('workstation.wrapup.thenPause', { reason: r.label }) })),
+            ]}
+          />
           <Typography.Text type="secondary">Ctrl+Enter</Typography.Text>
         </Space>
       </Form>

@@ -1,4 +1,6 @@
 import { prisma } from '../../db/prisma.server';
+import { sendJob } from '../../jobs/boss.server';
+import { logger } from '../../utils/logger.server';
 import { decideCase } from '../projects/closing-rules';
 import { rulesVersion } from '../projects/projects.server';
 import { attemptHistory } from './gate.server';
@@ -36,8 +38,9 @@ export const markRinging = (attemptId: string, at = new Date()) =>
 export const markAnswered = (attemptId: string, machine: boolean | null, at = new Date()) =>
   move(attemptId, ['dialing', 'ringing'], { state: 'answered', answeredAt: at, amd: machine ? 'machine' : 'human' });
 
+/** An agent takes the call: a human answer, or a robot call transferred to a person. */
 export const markConnected = (attemptId: string, agentId: string, at = new Date()) =>
-  move(attemptId, ['answered'], { state: 'connected', connectedAt: at, agentId });
+  move(attemptId, ['answered', 'robot'], { state: 'connected', connectedAt: at, agentId });
 
 export const markAbandoned = (attemptId: string) => move(attemptId, ['answered'], { state: 'abandoned' });
 
@@ -62,11 +65,11 @@ export async function finishAttempt(attemptId: string, finish: Finish, at = new 
   // Read what does not change first: the transaction below then never waits on a second connection.
   const found = await prisma.callAttempt.findUnique({
     where: { id: attemptId },
-    select: { projectId: true, rulesVersion: true, endedAt: true },
+    select: { projectId: true, rulesVersion: true, endedAt: true, notifyUrl: true },
   });
   if (!found || found.endedAt) return false;
   const rules = await rulesVersion(found.projectId, found.rulesVersion);
-  return prisma.$transaction(async (tx) => {
+  const ended = await prisma.$transaction(async (tx) => {
     const attempt = await tx.callAttempt.findUnique({ where: { id: attemptId } });
     if (!attempt || attempt.endedAt) return false;
     const answered = !!attempt.answeredAt;
@@ -107,6 +110,12 @@ export async function finishAttempt(attemptId: string, finish: Finish, at = new 
     });
     return true;
   });
+  // A click-to-call caller hears how the call ended (a retried job; losing the queue write loses only the notice).
+  if (ended && found.notifyUrl)
+    await sendJob('calls.notify', { attemptId, event: 'ended' }).catch((error) =>
+      logger.warn({ err: error, attemptId }, 'call notification not queued'),
+    );
+  return ended;
 }
 
 /**

@@ -12,7 +12,7 @@ import { humanAgentLine } from './agent-line.server';
 import { finishAttempt } from './attempts.server';
 import { agentEndpoint, agentOfEndpoint, DialerEngine, type EngineTask } from './engine.server';
 import { type DialerCommand, publishLive, subscribeDialerCommands } from './live.server';
-import { expireStaleAgents, setAgentState } from './presence.server';
+import { expireStaleAgents, releaseAgent, setAgentState } from './presence.server';
 
 // The dialer process. Each running task is paced by exactly one dialer: the one holding the task's
 // PostgreSQL advisory lock (on a connection of its own, so a dead process releases it at once).
@@ -221,13 +221,9 @@ export async function startDialer(
     );
   };
   const giveUp = async (attempt: { id: string; requestedBy: string | null }, cause: string) => {
-    if (!(await finishAttempt(attempt.id, { result: 'notPlaced', cause }))) return;
-    const { count } = await prisma.agentPresence.updateMany({
-      where: { userId: attempt.requestedBy ?? '', attemptId: attempt.id, state: 'reserved' },
-      data: { state: 'ready', attemptId: null },
-    });
-    if (count)
-      await publishLive({ topic: 'agent', data: { userId: attempt.requestedBy, state: 'ready', attemptId: attempt.id } });
+    if (!(await finishAttempt(attempt.id, { result: 'notPlaced', cause })) || !attempt.requestedBy) return;
+    const state = await releaseAgent(attempt.requestedBy, attempt.id);
+    if (state) await publishLive({ topic: 'agent', data: { userId: attempt.requestedBy, state, attemptId: attempt.id } });
   };
   const sweepRequested = async () => {
     const waiting = await prisma.callAttempt.findMany({

@@ -23,7 +23,7 @@ import { admitMany, type DialMode, type DialTask } from './gate.server';
 import { publishLive } from './live.server';
 import { writeDialerStatus } from './monitor.server';
 import { createPacer, createProgressivePacer, explainPacing, type Pacer } from './pacing';
-import { agentCounts, reserveAgent, setAgentState } from './presence.server';
+import { agentCounts, releaseAgent, reserveAgent, setAgentState } from './presence.server';
 import { type RobotSettings, runRobotCall } from './robot.server';
 
 // The dialer's engine for the tasks this process owns: once a second each task's pacer says how
@@ -440,11 +440,8 @@ export class DialerEngine {
 
   /** An agent's requested call ended without a conversation: they are ready again (unless they moved on). */
   private async requesterFree(agentId: string, attemptId: string) {
-    const { count } = await prisma.agentPresence.updateMany({
-      where: { userId: agentId, attemptId, state: 'reserved' },
-      data: { state: 'ready', attemptId: null, since: new Date() },
-    });
-    if (count) await publishLive({ topic: 'agent', data: { userId: agentId, state: 'ready', attemptId } });
+    const state = await releaseAgent(agentId, attemptId);
+    if (state) await publishLive({ topic: 'agent', data: { userId: agentId, state, attemptId } });
   }
 
   /** Finds a ready agent for a human answer within 2 s, or abandons the call. */

@@ -77,6 +77,20 @@ export async function reserveAgent(groupIds: string[], attemptId: string, now = 
   return rows[0]?.userId ?? null;
 }
 
+/**
+ * A call the agent asked for ended without a conversation (or was never placed): they go back to
+ * ready, or to the pause they were in when they asked. Returns the new state, or null when the
+ * agent had already moved on.
+ */
+export async function releaseAgent(userId: string, attemptId: string): Promise<string | null> {
+  const rows = await prisma.$queryRaw<{ state: string }[]>`
+    UPDATE "AgentPresence"
+       SET "state" = CASE WHEN "pauseReason" IS NULL THEN 'ready' ELSE 'paused' END, "attemptId" = NULL, "since" = now()
+     WHERE "userId" = ${userId}::uuid AND "attemptId" = ${attemptId}::uuid AND "state" = 'reserved'
+    RETURNING "state"`;
+  return rows[0]?.state ?? null;
+}
+
 export async function presenceOf(userId: string) {
   return prisma.agentPresence.findUnique({ where: { userId } });
 }

@@ -40,6 +40,51 @@ export function openApiDocument() {
     },
     security: [{ apiKey: [] }],
     paths: {
+      '/projects/{projectId}/calls': {
+        post: {
+          summary:
+            'Click-to-call: connect a named agent to a contact or a number (scope calls.create; a number also calls.number)',
+          description:
+            "The call goes through the compliance gate (DNC, calling hours in the contact's time zone, attempt limits, consent) and rings through to the agent, who must be signed in and not on a call. " +
+            'With `webhookUrl`, `call.ended` and `call.wrappedUp` are POSTed there with `X-Waihu-Timestamp` and `X-Waihu-Signature: sha256=<HMAC-SHA256 of "<timestamp>.<body>">`, ' +
+            'keyed with the hex SHA-256 of your API key; retried with backoff.',
+          parameters: [projectParameter],
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['agent'],
+            properties: {
+              agent: { type: 'string', description: "The agent's login" },
+              contactId: { type: 'string', pattern: '^\\d+$' },
+              externalId: { type: 'string' },
+              phone: { type: 'string', description: 'Needs the calls.number scope' },
+              taskId: { type: 'string', format: 'uuid', description: "One of the agent's running tasks of this project" },
+              webhookUrl: { type: 'string', format: 'uri' },
+            },
+          }),
+          responses: {
+            '202': {
+              description: 'Queued for the dialer',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      attemptId: { type: 'string', format: 'uuid' },
+                      taskId: { type: 'string' },
+                      status: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+            '400': { description: 'Not exactly one of contactId, externalId, phone; or an invalid number' },
+            '404': { description: 'No such agent or contact' },
+            '409': { description: 'The agent is on a call or not available' },
+            '422': { description: 'Refused by the compliance gate (`reason`), or the agent has no running task of the project' },
+            ...keyErrors,
+          },
+        },
+      },
       '/projects/{projectId}/dnc': {
         post: {
           summary: 'Record do-not-call numbers or phone tokens for the project (scope dnc.write)',

@@ -238,7 +238,9 @@ export async function seedDemoLists(count = 3000): Promise<boolean> {
       rankFormula: '50',
     },
   ];
-  for (const product of products) await saveProduct(actor, sales.id, { ...product, link: null, active: true });
+  // Links agents send from the workstation (through the notify plugin); example.com never resolves.
+  for (const product of products)
+    await saveProduct(actor, sales.id, { ...product, link: `https://xingfuli.example.com/p/${product.code}`, active: true });
   await prisma.project.updateMany({ data: { status: 'active' } });
   await prisma.tag.createMany({
     data: [

@@ -80,6 +80,18 @@ export async function seedDemoTasks(password: string | undefined): Promise<void>
       { userId: id('agent02'), proficiency: 3 },
     ],
   });
+  // Customers who ask the robot for a person reach these (auto) agents.
+  const robotTransfer = await saveSkillGroup(actor, {
+    name: '机器人转人工组',
+    description: '犹豫期提醒 · 转人工',
+    members: ['agent01', 'agent02', 'agent03'].map((l) => ({ userId: id(l), proficiency: 3 })),
+  });
+  // The human demo agent also works consenting sales contacts one by one (preview).
+  const salesPreview = await saveSkillGroup(actor, {
+    name: '营销预览组',
+    description: '二手房营销 · 预览外呼',
+    members: [{ userId: id('agent'), proficiency: 4 }],
+  });
   const sales = await saveSkillGroup(actor, {
     name: '营销组',
     description: '二手房营销',
@@ -139,14 +151,15 @@ export async function seedDemoTasks(password: string | undefined): Promise<void>
     TaskInputSchema.parse({
       projectId: insurance.id,
       name: '犹豫期提醒 · 机器人',
-      condition: all,
+      // Seniors are called by people (the preview task), not by the robot.
+      condition: { combinator: 'and', rules: [{ field: 'tags', operator: 'hasNone', value: ['老年客户'] }] },
       channel: 'robot',
       questionnaireVersionId: insuranceVersion,
       robot: {
         prompts: { yesNo: '请回答“是”或“否”。', identity: '请说出您身份证号的后四位。' },
         maxRetries: 2,
         transferRule: 'onRequest',
-        transferSkillGroupId: returnVisit.id,
+        transferSkillGroupId: robotTransfer.id,
       },
     }),
   );
@@ -165,6 +178,21 @@ export async function seedDemoTasks(password: string | undefined): Promise<void>
       },
     }),
   );
+  const salesPreviewTask = await createTask(
+    actor,
+    TaskInputSchema.parse({
+      projectId: housing.id,
+      name: '二手房营销 · 预览外呼',
+      condition: { combinator: 'and', rules: [{ field: 'consent', operator: 'equalsOption', value: 'granted' }] },
+      channel: 'agent',
+      dialMode: 'preview',
+      questionnaireVersionId: await latestVersion(housing.id),
+      skillGroupIds: [salesPreview.id],
+      priority: 4,
+      assignment: { mode: 'pool', proficiencyRouting: false },
+    }),
+  );
+  await transitionTask(actor, salesPreviewTask.id, 'start');
   await createTask(
     actor,
     TaskInputSchema.parse({

@@ -69,7 +69,8 @@ export async function requestCall(
   if (!admission.ok) return { ok: false, error: 'workstation.refused', reason: admission.reason };
   const { count } = await prisma.agentPresence.updateMany({
     where: { userId: actor.id, state: { in: ['ready', 'paused'] } },
-    data: { state: 'reserved', attemptId: admission.attemptId, since: new Date(), pauseReason: null },
+    // The pause reason stays: a call that does not connect returns the agent to their pause.
+    data: { state: 'reserved', attemptId: admission.attemptId, since: new Date() },
   });
   if (!count) {
     // The predictive dialer gave the agent a call meanwhile: this one is not placed.

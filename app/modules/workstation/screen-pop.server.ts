@@ -107,7 +107,12 @@ export async function contactProfile(
       tags: contact.tags.map((tag) => ({ tag, color: colors[tag] ?? 'blue' })),
       fields: project.fields
         .filter((f) => f.visibleToAgents && f.type !== 'phone' && f.key !== 'name')
-        .map((f) => ({ key: f.key, label: label(f.label), value: shownFieldValue(f.key, contact), sensitive: f.sensitive })),
+        .map((f) => {
+          const value = shownFieldValue(f.key, contact);
+          // An option's label, not its stored code.
+          const option = f.type === 'enum' ? f.options?.find((o) => o.value === value) : undefined;
+          return { key: f.key, label: label(f.label), value: option ? label(option.label) : value, sensitive: f.sensitive };
+        }),
     },
     // Calls the switch never placed are not part of the customer's story.
     history: attempts

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CallAttempt" ADD COLUMN     "notifyKeyId" UUID;
+
