@@ -361,8 +361,10 @@ export class DialerEngine {
       }
       case 'bridgeFailed': {
         const agentId = agentOfEndpoint(e.agentEndpoint);
-        if (agentId) await setAgentState(agentId, 'ready');
         call.agentId = undefined;
+        // The agent who asked for the call did not take it: the customer hears the abandon message.
+        if (call.requestedBy) return this.abandon(e.callId, call);
+        if (agentId) await setAgentState(agentId, 'ready');
         await this.connect(e.callId, call);
         return;
       }
@@ -446,35 +448,44 @@ export class DialerEngine {
 
   /** Finds a ready agent for a human answer within 2 s, or abandons the call. */
   private async connect(callId: string, call: Live, recorded: Promise<unknown> = Promise.resolve()): Promise<void> {
-    // A requested call goes to the agent who asked for it (reserved for it since the dial).
-    let requested = call.requestedBy && !call.agentId ? call.requestedBy : undefined;
+    // A requested call goes only to the agent who asked for it (reserved for it since the dial).
+    const requested = call.requestedBy;
+    let tried = false;
     while (this.calls.has(callId) && !call.connected) {
-      const agentId = requested ?? (await reserveAgent(call.groups ?? call.task.skillGroupIds, callId));
-      requested = undefined;
+      const agentId = requested ? (tried ? null : requested) : await reserveAgent(call.groups ?? call.task.skillGroupIds, callId);
+      tried = true;
       if (agentId) {
         call.agentId = agentId;
         // The customer is waiting in silence: bridge first, tell the screens after.
         this.prepareEndpoint(agentEndpoint(agentId));
-        await this.sw.bridge(callId, agentEndpoint(agentId)).catch(async () => {
-          await setAgentState(agentId, 'ready');
-          call.agentId = undefined;
-        });
-        if (call.agentId) {
+        const failure = await this.sw.bridge(callId, agentEndpoint(agentId)).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        if (!failure) {
           await recorded;
           await publishLive({ topic: 'agent', data: { userId: agentId, state: 'reserved', attemptId: callId } });
           return;
         }
+        call.agentId = undefined;
+        if (!requested) await setAgentState(agentId, 'ready');
+        // The customer already hung up: nobody left to connect.
+        if (failure instanceof SoftswitchError && failure.reason === 'noSuchCall') break;
       }
-      if (this.now() - (call.answeredAt ?? this.now()) >= ABANDON_AFTER_MS) break;
+      if (requested || this.now() - (call.answeredAt ?? this.now()) >= ABANDON_AFTER_MS) break;
       await new Promise<void>((r) => this.clock.setTimer(RESERVE_RETRY_MS, r));
     }
     await recorded;
     if (call.connected || call.agentId || !this.calls.has(callId)) return;
+    await this.abandon(callId, call);
+  }
+
+  /** No agent within the window: the abandon message regulators require, then hang up. */
+  private async abandon(callId: string, call: Live): Promise<void> {
     call.abandoned = true;
     await markAbandoned(callId);
     this.pacerFor(call.task).observe({ type: 'abandoned', at: this.now(), callId });
     await publishLive({ topic: 'attempt', data: { id: callId, taskId: call.task.id, state: 'abandoned' } });
-    // The abandon message regulators require, then hang up.
     await this.sw
       .play(callId, { text: call.task.rules.abandonMessage ?? DEFAULT_ABANDON_MESSAGE, language: 'zh-CN' })
       .catch(() => undefined);

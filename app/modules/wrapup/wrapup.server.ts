@@ -302,6 +302,8 @@ async function resultPayload(
       answerTexts: response ? answerTexts(response.answers, response.version.graph) : {},
       questionnaireOutcome: response?.outcome ?? null,
       order: wrapUp.order ?? null,
+      // Product links the agent sent during the call (masked number, when, which product).
+      linksSent: attempt.linksSent ?? [],
       attempts: counted.attempts,
       wrapUpAt: wrapUp.submittedAt.toISOString(),
       revision: wrapUp.revision,
