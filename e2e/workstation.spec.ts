@@ -82,19 +82,25 @@ async function toWrapUp(page: Page) {
   await stateIs(page, 'wrapUp');
 }
 
-/** Preview: call the shown contact; when nobody answers, the next one, until a call connects. */
+/** Preview: call the shown contact; when nobody answers (or it is refused), the next one, until a call connects. */
 async function previewUntilConnected(page: Page): Promise<string> {
-  for (let i = 0; i < 12; i++) {
+  const softphone = page.getByTestId('softphone');
+  for (let i = 0; i < 15; i++) {
     await expect(page.getByTestId('preview-call')).toBeEnabled({ timeout: 20_000 });
+    const before = (await softphone.getAttribute('data-attempt')) ?? '';
     await page.getByTestId('preview-call').click();
+    // A new call in the softphone, or a refusal (the next contact is offered instead).
+    const placed = await expect(softphone)
+      .not.toHaveAttribute('data-attempt', before, { timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!placed) continue;
     const state = page.getByTestId('call-state');
     await expect(state).toHaveText(/Connected|Ended|Not connected/, { timeout: 40_000 });
-    if ((await state.textContent())?.includes('Connected')) {
-      return page.evaluate(() => window.__waihuPop?.attemptId ?? '');
-    }
+    if ((await state.textContent())?.includes('Connected')) return (await softphone.getAttribute('data-attempt')) ?? '';
     await stateIs(page, 'paused');
   }
-  throw new Error('no preview call connected in 12 tries');
+  throw new Error('no preview call connected in 15 tries');
 }
 
 async function pauseAfterWrapUp(page: Page) {
@@ -192,12 +198,12 @@ test('preview: skip with a reason, call, book a callback and see it come back at
   await page.getByTestId('disposition-later.callback').click();
   const due = new Date(Date.now() + 25_000);
   const at = `${due.toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 19)}`;
+  await pauseAfterWrapUp(page);
   const picker = page.locator('.callback-at input');
   await picker.click();
   await picker.fill(at);
-  await picker.press('Enter');
-  await pauseAfterWrapUp(page);
-  await page.getByTestId('wrapup-submit').click();
+  await picker.press('Enter'); // confirms the typed time (and may submit the form, as Enter does)
+  if (await page.getByTestId('wrapup-submit').isVisible()) await page.getByTestId('wrapup-submit').click();
   await expect(page.getByTestId('wrapup')).toBeHidden();
   await stateIs(page, 'paused');
 

@@ -69,7 +69,11 @@ export default function Workstation() {
   const [now, setNow] = useState(() => Date.now());
   const popAt = useRef<string | null>(null);
 
-  useEffect(() => setPresence(data.presence), [data.presence]);
+  // A reload of the page data may answer after a newer live event: the newer state wins.
+  useEffect(
+    () => setPresence((p) => (Date.parse(data.presence.since) >= Date.parse(p.since) ? data.presence : p)),
+    [data.presence],
+  );
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
@@ -272,6 +276,7 @@ export default function Workstation() {
               {pop && connected && pop.task.questionnaireVersionId ? <ScriptPanel attemptId={pop.attempt.id} /> : null}
               {wrapUp && presence.state === 'wrapUp' ? (
                 <WrapUpPanel
+                  key={wrapUp.attemptId}
                   context={wrapUp}
                   now={now}
                   canExtend={data.canExtend}

@@ -3,6 +3,8 @@ import { Button, Descriptions, Drawer, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDef } from '../../modules/lists/field-template';
+import type { ContactProfile } from '../../modules/workstation/screen-pop.server';
+import { ContactHistory } from '../workstation/ContactHistory';
 import { ContactForm } from './ContactForm';
 
 export interface ContactDetailView {
@@ -20,6 +22,8 @@ export interface ContactDetailView {
   createdAt: string;
   /** The edit form's starting values; phones and sensitive values only masked. */
   form: { data: Record<string, unknown>; kept: Record<string, string> };
+  /** Calls, answers and callbacks so far (the same story the agent's screen-pop shows). */
+  story?: Pick<ContactProfile, 'history' | 'answers' | 'callbacks'> | null;
 }
 
 const SOURCE_COLORS: Record<string, string> = { file: 'default', rule: 'blue', crm: 'purple', manual: 'gold' };
@@ -108,7 +112,7 @@ export function ContactDrawer({
               </Tag>
             ))}
           </div>
-          <Typography.Text type="secondary">{t('lists.contacts.historyLater')}</Typography.Text>
+          {contact.story ? <ContactHistory {...contact.story} /> : null}
         </Space>
       ) : null}
     </Drawer>

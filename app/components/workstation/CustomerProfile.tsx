@@ -1,7 +1,7 @@
-import { Button, Card, Collapse, Descriptions, Empty, List, Space, Table, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Button, Card, Descriptions, List, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ContactProfile } from '../../modules/workstation/screen-pop.server';
+import { ContactHistory } from './ContactHistory';
 
 interface Props {
   profile: ContactProfile;
@@ -71,79 +71,7 @@ export function CustomerProfile({ profile, onSendLink, linksSent = [] }: Props) 
           />
         </Card>
       ) : null}
-      <Collapse
-        size="small"
-        defaultActiveKey={profile.callbacks.length ? ['callbacks', 'history'] : ['history']}
-        items={[
-          {
-            key: 'history',
-            label: `${t('workstation.profile.history')} (${profile.history.length})`,
-            children: profile.history.length ? (
-              <Table
-                size="small"
-                rowKey="id"
-                pagination={false}
-                dataSource={profile.history}
-                columns={[
-                  {
-                    title: t('workstation.profile.when'),
-                    dataIndex: 'at',
-                    render: (v: string) => dayjs(v).format('MM-DD HH:mm'),
-                  },
-                  {
-                    title: t('workstation.profile.result'),
-                    dataIndex: 'result',
-                    render: (v: string | null) => (v ? t(`workstation.result.${v}`, { defaultValue: v }) : '—'),
-                  },
-                  {
-                    title: t('workstation.profile.disposition'),
-                    dataIndex: 'disposition',
-                    render: (v: string | null) => v ?? '—',
-                  },
-                  { title: t('workstation.profile.agent'), dataIndex: 'agent', render: (v: string | null) => v ?? '—' },
-                  { title: t('workstation.profile.notes'), dataIndex: 'notes', ellipsis: true },
-                ]}
-              />
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workstation.profile.firstCall')} />
-            ),
-          },
-          {
-            key: 'answers',
-            label: `${t('workstation.profile.answers')} (${profile.answers.length})`,
-            children: profile.answers.length ? (
-              profile.answers.map((r) => (
-                <Descriptions
-                  key={r.id}
-                  size="small"
-                  column={1}
-                  title={`${dayjs(r.at).format('YYYY-MM-DD HH:mm')} · ${t(`workstation.channel.${r.channel}`, { defaultValue: r.channel })}`}
-                  items={r.answered.map((a) => ({ key: a.nodeId, label: a.text, children: a.answer }))}
-                />
-              ))
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
-            ),
-          },
-          {
-            key: 'callbacks',
-            label: `${t('workstation.profile.callbacks')} (${profile.callbacks.length})`,
-            children: profile.callbacks.length ? (
-              <List
-                size="small"
-                dataSource={profile.callbacks}
-                renderItem={(c) => (
-                  <List.Item>
-                    {dayjs(c.dueAt).format('MM-DD HH:mm')} · {c.agent ?? t('workstation.callbacks.pool')} {c.note}
-                  </List.Item>
-                )}
-              />
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
-            ),
-          },
-        ]}
-      />
+      <ContactHistory history={profile.history} answers={profile.answers} callbacks={profile.callbacks} />
     </Space>
   );
 }

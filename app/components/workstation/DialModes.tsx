@@ -104,15 +104,16 @@ export function DialModes({
               type="primary"
               disabled={!idle}
               data-testid="preview-call"
-              onClick={async () =>
-                refused(
-                  await postJson<Answer>('/agent/preview', {
-                    intent: 'call',
-                    taskId: preview.task.id,
-                    contactId: preview.contact.id,
-                  }),
-                )
-              }
+              onClick={async () => {
+                const a = await postJson<Answer>('/agent/preview', {
+                  intent: 'call',
+                  taskId: preview.task.id,
+                  contactId: preview.contact.id,
+                });
+                refused(a);
+                // Refused (called elsewhere meanwhile, hours, limits): the next contact is offered.
+                if (!a.ok) await loadPreview();
+              }}
             >
               {t('workstation.preview.call')}
             </Button>

@@ -38,7 +38,7 @@ export function Softphone({ call, now, onAction }: Props) {
   const talking = live && call.state === 'connected';
   const talkSec = call?.connectedAt ? elapsedSec(call.connectedAt, call.endedAt ? Date.parse(call.endedAt) : now) : 0;
   return (
-    <Card size="small" title={t('workstation.softphone.title')} data-testid="softphone">
+    <Card size="small" title={t('workstation.softphone.title')} data-testid="softphone" data-attempt={call?.attemptId ?? ''}>
       {call ? (
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Space style={{ justifyContent: 'space-between', width: '100%' }}>

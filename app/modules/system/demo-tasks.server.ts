@@ -183,7 +183,13 @@ export async function seedDemoTasks(password: string | undefined): Promise<void>
     TaskInputSchema.parse({
       projectId: housing.id,
       name: '二手房营销 · 预览外呼',
-      condition: { combinator: 'and', rules: [{ field: 'consent', operator: 'equalsOption', value: 'granted' }] },
+      condition: {
+        combinator: 'and',
+        rules: [
+          { field: 'consent', operator: 'equalsOption', value: 'granted' },
+          { field: 'tags', operator: 'has', value: '高意向' },
+        ],
+      },
       channel: 'agent',
       dialMode: 'preview',
       questionnaireVersionId: await latestVersion(housing.id),
@@ -198,7 +204,8 @@ export async function seedDemoTasks(password: string | undefined): Promise<void>
     TaskInputSchema.parse({
       projectId: housing.id,
       name: '二手房营销 · 预测外呼',
-      condition: all,
+      // High-intent contacts are worked one by one by a person (the preview task), not dialled by the pacer.
+      condition: { combinator: 'and', rules: [{ field: 'tags', operator: 'hasNone', value: ['高意向'] }] },
       channel: 'agent',
       dialMode: 'predictive',
       questionnaireVersionId: await latestVersion(housing.id),

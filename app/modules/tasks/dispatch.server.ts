@@ -67,6 +67,7 @@ export async function eligibleContacts(taskId: string, options: { agentId?: stri
   const rows = await prisma.$queryRawUnsafe<{ id: bigint; timeZone: string | null; attempts: number }[]>(
     `SELECT c."id", c."timeZone", c."attempts" FROM "Contact" c
      WHERE ${base.sql} AND (c."nextAttemptAt" IS NULL OR c."nextAttemptAt" <= $${n + 2}) AND ${held} AND ${personal}
+       AND NOT EXISTS (SELECT 1 FROM "ActiveCall" a WHERE a."contactId" = c."id")
      ORDER BY EXISTS (SELECT 1 FROM "Callback" b WHERE b."contactId" = c."id" AND b."state" = 'open' AND b."dueAt" <= $${n + 2}) DESC,
               c."attempts" > 0, c."nextAttemptAt" NULLS FIRST, c."id" LIMIT $${n + 3}`,
     ...params,

@@ -2,7 +2,8 @@ import { prisma } from '../../db/prisma.server';
 import type { Prisma } from '../../generated/prisma/client';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { finishAttempt } from '../dialing/attempts.server';
-import { admit, type DialTask } from '../dialing/gate.server';
+import { checkGate } from '../dialing/compliance';
+import { admit, type DialTask, gateFacts } from '../dialing/gate.server';
 import { publishDialerCommand, publishLive } from '../dialing/live.server';
 import { normalizePhone } from '../lists/phone';
 import { phoneHash, sealPhone } from '../lists/phone-vault.server';
@@ -82,15 +83,37 @@ export async function requestCall(
   return { ok: true, attemptId: admission.attemptId };
 }
 
-/** The next contact for a preview task of this agent: their assigned contacts first, then the pool. */
+/** Candidates looked at per preview: the first the gate would let through now is offered. */
+const PREVIEW_CANDIDATES = 20;
+
+/**
+ * The next contact for a preview task of this agent — their assigned contacts first, then the
+ * pool — that the compliance gate would let through now (so "call" is not refused for a reason
+ * known in advance: retry interval, consent, hours, a call in flight).
+ */
 export async function previewNext(userId: string, language: string, taskId?: string) {
-  const tasks = (await agentTasks(userId)).filter((t) => t.dialMode === 'preview' && (!taskId || t.id === taskId));
+  const tasks = (await tasksForAgent(userId)).filter((t) => t.dialMode === 'preview' && (!taskId || t.id === taskId));
+  const views = new Map((await agentTasks(userId)).map((t) => [t.id, t]));
+  const now = new Date();
   for (const task of tasks) {
-    const next =
-      (await eligibleContacts(task.id, { agentId: userId, limit: 1 }))[0] ?? (await eligibleContacts(task.id, { limit: 1 }))[0];
-    if (!next) continue;
-    const profile = await contactProfile(next.contactId, null, language);
-    if (profile) return { task, ...profile };
+    const gateTask = dialTask(task);
+    const view = views.get(task.id);
+    if (!gateTask || !view) continue;
+    for (const agentId of [userId, undefined]) {
+      const candidates = await eligibleContacts(task.id, { agentId, limit: PREVIEW_CANDIDATES, now });
+      const facts = await gateFacts(
+        gateTask,
+        candidates.map((c) => c.contactId),
+        now,
+        { requestedBy: userId },
+      );
+      const next = candidates.find((c) => {
+        const f = facts.get(c.contactId);
+        return f && checkGate(f).ok;
+      });
+      const profile = next ? await contactProfile(next.contactId, task.rulesVersion, language) : null;
+      if (profile) return { task: view, ...profile };
+    }
   }
   return null;
 }
