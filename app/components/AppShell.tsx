@@ -78,6 +78,8 @@ export function AppShell(props: {
   user: { displayName: string; role: string };
   language: string;
   children: ReactNode;
+  /** Screens that need every pixel (the agent workstation): tight margins. */
+  compact?: boolean;
 }) {
   const { t } = useTranslation();
   const { pathname } = useLocation();
@@ -134,7 +136,7 @@ export function AppShell(props: {
             </Space>
           </Dropdown>
         </Layout.Header>
-        <Layout.Content style={{ margin: 24 }}>{props.children}</Layout.Content>
+        <Layout.Content style={{ margin: props.compact ? 12 : 24 }}>{props.children}</Layout.Content>
       </Layout>
     </Layout>
   );

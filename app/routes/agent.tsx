@@ -1,9 +1,10 @@
 import type { MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData, useRevalidator, useSubmit } from '@remix-run/react';
-import { App, Button, Col, Empty, Layout, Row, Space, Typography } from 'antd';
+import { useLoaderData, useRevalidator } from '@remix-run/react';
+import { App, Col, Empty, Row, Space, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { AppShell } from '../components/AppShell';
+import { navigationFor } from '../components/navigation';
 import { CustomerProfile } from '../components/workstation/CustomerProfile';
 import { DialModes } from '../components/workstation/DialModes';
 import { ScriptPanel } from '../components/workstation/ScriptPanel';
@@ -34,7 +35,8 @@ export const loader = withPermission('workstation.use', async ({ request, user }
     todayCounters(user.id, user.timeZone),
   ]);
   return {
-    user: { displayName: user.displayName },
+    user: { displayName: user.displayName, role: user.role },
+    navigation: navigationFor(user.role),
     language,
     tasks,
     reasons: reasons.map((r) => ({ code: r.code, label: language === 'en' ? r.label.en : r.label.zh })),
@@ -59,7 +61,6 @@ export default function Workstation() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const revalidator = useRevalidator();
-  const submit = useSubmit();
   const [presence, setPresence] = useState<AgentStateView>(data.presence);
   const [pop, setPop] = useState<ScreenPop | null>(null);
   const [call, setCall] = useState<CallView | null>(null);
@@ -85,17 +86,22 @@ export default function Workstation() {
     return () => clearInterval(timer);
   }, []);
 
+  // The last live state of each call: a profile fetched before a quick call ended must not bring it back to life.
+  const lastEvent = useRef(new Map<string, { state: string; result: string | null; at: string }>());
+
   const showPop = useCallback((p: ScreenPop) => {
     setPop(p);
     setLinksSent([]);
+    const seen = lastEvent.current.get(p.attempt.id);
+    const ended = seen?.state === 'ended' && !p.attempt.endedAt;
     setCall((c) => ({
       attemptId: p.attempt.id,
-      state: p.attempt.state,
-      result: p.attempt.result,
+      state: ended ? 'ended' : p.attempt.state,
+      result: ended ? seen.result : p.attempt.result,
       phoneMasked: p.contact.phoneMasked,
       name: p.contact.name,
       connectedAt: p.attempt.connectedAt,
-      endedAt: p.attempt.endedAt,
+      endedAt: ended ? seen.at : p.attempt.endedAt,
       held: c?.attemptId === p.attempt.id ? c.held : false,
       muted: c?.attemptId === p.attempt.id ? c.muted : false,
     }));
@@ -150,6 +156,7 @@ export default function Workstation() {
       if (state === 'ready' || state === 'paused') revalidator.revalidate();
     } else if (m.topic === 'attempt') {
       const id = String(m.data.id);
+      lastEvent.current.set(id, { state: String(m.data.state), result: (m.data.result as string | null) ?? null, at: m.at });
       setCall((c) =>
         c && c.attemptId === id
           ? {
@@ -215,29 +222,11 @@ export default function Workstation() {
   const idle = presence.state === 'ready' || presence.state === 'paused';
   const connected = !!pop?.attempt.connectedAt || call?.state === 'connected';
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header
-        style={{
-          background: 'transparent',
-          height: 'auto',
-          lineHeight: 'normal',
-          padding: '8px 16px',
-          borderBottom: '1px solid #f0f0f0',
-        }}
-      >
-        <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 4 }}>
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('workstation.title')}
-          </Typography.Title>
-          <Space>
-            <Typography.Text>{data.user.displayName}</Typography.Text>
-            <LanguageSwitch language={data.language} />
-            <Link to="/account">{t('workstation.account')}</Link>
-            <Button size="small" onClick={() => submit(null, { method: 'post', action: '/logout' })}>
-              {t('workstation.logout')}
-            </Button>
-          </Space>
-        </Space>
+    <AppShell navigation={data.navigation} user={data.user} language={data.language} compact>
+      <Space orientation="vertical" style={{ width: '100%', marginBottom: 12 }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('workstation.title')}
+        </Typography.Title>
         <StateBar
           presence={presence}
           now={now}
@@ -246,54 +235,52 @@ export default function Workstation() {
           busy={busy}
           onChange={changeState}
         />
-      </Layout.Header>
-      <Layout.Content style={{ padding: 12 }}>
-        {data.tasks.length === 0 ? <Empty description={t('workstation.noTasks')} /> : null}
-        <Row gutter={12}>
-          <Col flex="300px">
-            <Space orientation="vertical" style={{ width: '100%' }}>
-              <Softphone call={call} now={now} onAction={callAction} />
-              <DialModes
-                tasks={data.tasks}
-                canDialManually={data.canDialManually}
-                idle={idle}
+      </Space>
+      {data.tasks.length === 0 ? <Empty description={t('workstation.noTasks')} /> : null}
+      <Row gutter={12}>
+        <Col flex="300px">
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Softphone call={call} now={now} onAction={callAction} />
+            <DialModes
+              tasks={data.tasks}
+              canDialManually={data.canDialManually}
+              idle={idle}
+              now={now}
+              onError={(text) => message.warning(text)}
+            />
+          </Space>
+        </Col>
+        <Col flex="1 1 420px" style={{ minWidth: 0 }}>
+          {pop ? (
+            <div data-testid="screen-pop">
+              <CustomerProfile profile={pop} onSendLink={connected ? sendLink : undefined} linksSent={linksSent} />
+            </div>
+          ) : (
+            <Empty description={t('workstation.waiting')} style={{ marginTop: 48 }} />
+          )}
+        </Col>
+        <Col flex="380px">
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            {pop && connected && pop.task.questionnaireVersionId ? <ScriptPanel attemptId={pop.attempt.id} /> : null}
+            {wrapUp && presence.state === 'wrapUp' ? (
+              <WrapUpPanel
+                key={wrapUp.attemptId}
+                context={wrapUp}
                 now={now}
-                onError={(text) => message.warning(text)}
+                canExtend={data.canExtend}
+                reasons={data.reasons}
+                onDone={() => {
+                  setWrapUp(null);
+                  setPop(null);
+                  setCall(null);
+                  message.success(t('workstation.wrapup.saved'));
+                  revalidator.revalidate();
+                }}
               />
-            </Space>
-          </Col>
-          <Col flex="1 1 420px" style={{ minWidth: 0 }}>
-            {pop ? (
-              <div data-testid="screen-pop">
-                <CustomerProfile profile={pop} onSendLink={connected ? sendLink : undefined} linksSent={linksSent} />
-              </div>
-            ) : (
-              <Empty description={t('workstation.waiting')} style={{ marginTop: 48 }} />
-            )}
-          </Col>
-          <Col flex="380px">
-            <Space orientation="vertical" style={{ width: '100%' }}>
-              {pop && connected && pop.task.questionnaireVersionId ? <ScriptPanel attemptId={pop.attempt.id} /> : null}
-              {wrapUp && presence.state === 'wrapUp' ? (
-                <WrapUpPanel
-                  key={wrapUp.attemptId}
-                  context={wrapUp}
-                  now={now}
-                  canExtend={data.canExtend}
-                  reasons={data.reasons}
-                  onDone={() => {
-                    setWrapUp(null);
-                    setPop(null);
-                    setCall(null);
-                    message.success(t('workstation.wrapup.saved'));
-                    revalidator.revalidate();
-                  }}
-                />
-              ) : null}
-            </Space>
-          </Col>
-        </Row>
-      </Layout.Content>
-    </Layout>
+            ) : null}
+          </Space>
+        </Col>
+      </Row>
+    </AppShell>
   );
 }

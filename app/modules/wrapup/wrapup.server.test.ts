@@ -437,7 +437,7 @@ describe('write-back delivery', () => {
     );
     expect(result).toMatchObject({ ok: true, decision: { close: true, reason: 'doNotCall' } });
     const contact = await prisma.contact.findUniqueOrThrow({ where: { id: call.contactId } });
-    expect(contact).toMatchObject({ dnc: true, status: 'closed', lastOutcome: 'doNotCall' });
+    expect(contact).toMatchObject({ dnc: true, status: 'closed', lastOutcome: 'doNotCall', consentStatus: 'refused' });
     expect(
       await prisma.dncEntry.findUnique({
         where: { scope_phoneHash: { scope: fixture.projectId, phoneHash: contact.phoneHash } },

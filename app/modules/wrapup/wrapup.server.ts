@@ -230,9 +230,20 @@ async function addDnc(tx: Tx, facts: Facts, actor: AuditActor, note: string): Pr
     ],
     skipDuplicates: true,
   });
+  // Asking not to be called withdraws marketing consent too, with the call as its evidence.
   await tx.contact.updateMany({
     where: { projectId: facts.project.id, phoneHash: facts.contact.phoneHash },
-    data: { dnc: true },
+    data: {
+      dnc: true,
+      consentStatus: 'refused',
+      consentEvidence: {
+        source: 'wrapup',
+        at: new Date().toISOString(),
+        channel: 'call',
+        attemptId: facts.attempt.id,
+        by: actor.name,
+      },
+    },
   });
   return created.count === 1;
 }
