@@ -68,6 +68,12 @@ test('a supervisor creates a predictive task with a contact condition, runs, pau
   await page.getByTestId('task-resume').click();
   await expect(page.getByTestId('task-status')).toHaveText('Running');
   await expect(page.getByTestId('task-history').locator('tbody tr').first()).toContainText('Resumed');
+
+  // Stopped again (with its reason): a running test task would ring the demo agents in later tests.
+  await page.getByTestId('task-stop').click();
+  await page.getByTestId('transition-reason').fill('测试结束');
+  await page.getByTestId('confirm-transition').click();
+  await expect(page.getByTestId('task-status')).toHaveText('Stopped');
 });
 
 test('a supervisor assigns 50 contacts of a preview task by hand, then rebalances the rest evenly', async ({ page }) => {

@@ -122,8 +122,12 @@ describe('POST /api/v1/projects/{id}/calls', () => {
       await controlCall(agentId, 'hangup');
       await expect.poll(async () => (await workstationState(agentId)).state, { timeout: 10_000 }).toBe('wrapUp');
       // The ended attempt queued its notification; the job's handler delivers it.
-      const queued = await (await boss()).findJobs('calls.notify', { data: { attemptId } });
-      expect(queued.map((j) => j.data)).toEqual([{ attemptId, event: 'ended' }]);
+      // (The agent is in wrap-up a moment before the attempt's end is written: poll.)
+      await expect
+        .poll(async () => (await (await boss()).findJobs('calls.notify', { data: { attemptId } })).map((j) => j.data), {
+          timeout: 10_000,
+        })
+        .toEqual([{ attemptId, event: 'ended' }]);
       await deliverCallNotification(attemptId, 'ended');
       expect(hooks).toHaveLength(1);
       const hook = hooks[0]!;

@@ -20,6 +20,9 @@ beforeAll(async () => {
 
 afterAll(closeLive);
 
+// Customers wait for an agent: at 40× their usual few seconds of patience are less wall time than a
+// loaded test machine may need to bridge a call.
+const PATIENT = { patienceMeanSec: 120 };
 const profile = { answer: 0.6, busy: 0.1, noAnswer: 0.15, machine: 0.1, invalid: 0.05, ringMeanSec: 8, talkMeanSec: 30 };
 const trunks = [
   { id: 'sim-e1-a', capacity: 30 },
@@ -31,16 +34,18 @@ describe('the dialer on the sim switch', () => {
     const first = await startDialer({
       dialerId: 'd-one',
       autoAgents: true,
-      softswitch: createSimSwitch({ profile, trunks, timeScale: 40, seed: 1 }),
-    });
-    const second = await startDialer({
-      dialerId: 'd-two',
-      autoAgents: false,
-      softswitch: createSimSwitch({ profile, trunks, timeScale: 40, seed: 2 }),
+      softswitch: createSimSwitch({ profile, trunks, timeScale: 40, seed: 1, timings: PATIENT }),
     });
     await expect
       .poll(() => prisma.callAttempt.count({ where: { taskId, endedAt: { not: null } } }), { timeout: 20_000, interval: 500 })
       .toBeGreaterThan(5);
+    // A second dialer (without the demo's auto-agents) starts once the first owns the task.
+    const second = await startDialer({
+      dialerId: 'd-two',
+      autoAgents: false,
+      softswitch: createSimSwitch({ profile, trunks, timeScale: 40, seed: 2, timings: PATIENT }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     // Only the owner of the task's lock dials it.
     const dialers = await prisma.callAttempt.findMany({ where: { taskId }, distinct: ['dialerId'], select: { dialerId: true } });
     expect(dialers.map((d) => d.dialerId).filter(Boolean)).toHaveLength(1);

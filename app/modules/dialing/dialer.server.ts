@@ -145,10 +145,14 @@ export async function startDialer(
     for (const id of ids) await setAgentState(id, 'ready', { auto: true });
     const agents = startAutoAgents(sw, {
       endpoints: ids.map(agentEndpoint),
-      onReady: (endpoint) => {
+      onReady: (endpoint, info) => {
         const id = agentOfEndpoint(endpoint);
         if (!id) return;
-        void setAgentState(id, 'ready', { auto: true })
+        // After the dialer has handled the call's end: at a fast time scale a short wrap-up can
+        // finish before the call's end is written, which would leave the agent in wrap-up.
+        void engine
+          .settled(info.callId)
+          .then(() => setAgentState(id, 'ready', { auto: true }))
           .then(() => publishLive({ topic: 'agent', data: { userId: id, state: 'ready' } }))
           .then(() => engine.agentReady([...owned], id))
           .catch((error) => log.warn({ err: error }, 'auto-agent state'));

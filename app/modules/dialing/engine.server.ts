@@ -23,7 +23,7 @@ import { admitMany, type DialMode, type DialTask } from './gate.server';
 import { publishLive } from './live.server';
 import { writeDialerStatus } from './monitor.server';
 import { createPacer, createProgressivePacer, explainPacing, type Pacer } from './pacing';
-import { agentCounts, releaseAgent, reserveAgent, setAgentState } from './presence.server';
+import { agentCounts, enterWrapUp, releaseAgent, reserveAgent, setAgentState } from './presence.server';
 import { type RobotSettings, runRobotCall } from './robot.server';
 
 // The dialer's engine for the tasks this process owns: once a second each task's pacer says how
@@ -387,18 +387,18 @@ export class DialerEngine {
                         ? 'abandoned'
                         : 'failed';
         if (call.answeredAt === undefined) pacer.observe({ type: 'failed', at: this.now(), callId: e.callId, cause: e.cause });
-        if (call.agentId && call.connected) {
-          await setAgentState(call.agentId, 'wrapUp');
-          await prisma.agentPresence.update({ where: { userId: call.agentId }, data: { attemptId: e.callId } });
-          await publishLive({ topic: 'agent', data: { userId: call.agentId, state: 'wrapUp', attemptId: e.callId } });
-        } else if (call.requestedBy) await this.requesterFree(call.requestedBy, e.callId);
-        else if (call.agentId) await this.requesterFree(call.agentId, e.callId);
+        // The attempt ends first: the agent's wrap-up is for a call that is over.
         await this.end(e.callId, result, {
           cause: e.cause,
           causeCode: e.q850,
           ringSec: Math.round(e.ringSec),
           talkSec: Math.round(e.talkSec),
         });
+        if (call.agentId && call.connected) {
+          if (await enterWrapUp(call.agentId, e.callId))
+            await publishLive({ topic: 'agent', data: { userId: call.agentId, state: 'wrapUp', attemptId: e.callId } });
+        } else if (call.requestedBy) await this.requesterFree(call.requestedBy, e.callId);
+        else if (call.agentId) await this.requesterFree(call.agentId, e.callId);
         return;
       }
       case 'originateFailed':
@@ -452,12 +452,18 @@ export class DialerEngine {
     const requested = call.requestedBy;
     let tried = false;
     while (this.calls.has(callId) && !call.connected) {
-      const agentId = requested ? (tried ? null : requested) : await reserveAgent(call.groups ?? call.task.skillGroupIds, callId);
+      const agent = requested
+        ? tried
+          ? null
+          : { userId: requested, auto: false }
+        : await reserveAgent(call.groups ?? call.task.skillGroupIds, callId);
       tried = true;
-      if (agentId) {
+      const agentId = agent?.userId;
+      if (agent && agentId) {
         call.agentId = agentId;
-        // The customer is waiting in silence: bridge first, tell the screens after.
-        this.prepareEndpoint(agentEndpoint(agentId));
+        // The customer is waiting in silence: bridge first, tell the screens after. A person's
+        // endpoint is made ready on the switch; an auto-agent lives only on its own dialer's switch.
+        if (!agent.auto) this.prepareEndpoint(agentEndpoint(agentId));
         const failure = await this.sw.bridge(callId, agentEndpoint(agentId)).then(
           () => null,
           (error: unknown) => error,
@@ -527,6 +533,14 @@ export class DialerEngine {
       await this.end(id, call?.connected ? 'connected' : call?.answeredAt !== undefined ? 'abandoned' : 'notPlaced', { cause });
     }
     return ids.length;
+  }
+
+  /** Resolves when the events received so far for a call have been handled. */
+  settled(callId: string): Promise<void> {
+    return (this.chains.get(callId) ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   inFlight(): number {

@@ -26,9 +26,9 @@ describe('agent presence', () => {
     await setAgentState(agents[3] as string, 'paused', { pauseReason: 'break' });
     expect(await agentCounts([groupId])).toEqual({ ready: 3, busy: 0 });
     const first = await reserveAgent([groupId], randomUUID());
-    expect(first).toBe(agents[1]);
+    expect(first).toEqual({ userId: agents[1], auto: false });
     const rest = await Promise.all(Array.from({ length: 5 }, () => reserveAgent([groupId], randomUUID())));
-    const got = rest.filter(Boolean);
+    const got = rest.flatMap((r) => (r ? [r.userId] : []));
     expect(got).toHaveLength(2);
     expect(new Set(got).size).toBe(2);
     expect(got).not.toContain(agents[3]);

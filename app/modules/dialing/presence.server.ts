@@ -60,11 +60,15 @@ export async function agentCounts(groupIds: string[], now = new Date()): Promise
 
 /**
  * Reserves the best ready agent of the groups for an answered call: highest proficiency, then the
- * longest idle. Returns the agent's id, or null when nobody is free.
+ * longest idle. Returns the agent (and whether it is a demo auto-agent), or null when nobody is free.
  */
-export async function reserveAgent(groupIds: string[], attemptId: string, now = new Date()): Promise<string | null> {
+export async function reserveAgent(
+  groupIds: string[],
+  attemptId: string,
+  now = new Date(),
+): Promise<{ userId: string; auto: boolean } | null> {
   if (!groupIds.length) return null;
-  const rows = await prisma.$queryRaw<{ userId: string }[]>`
+  const rows = await prisma.$queryRaw<{ userId: string; auto: boolean }[]>`
     UPDATE "AgentPresence" SET "state" = 'reserved', "attemptId" = ${attemptId}::uuid, "since" = ${now}
      WHERE "userId" = (
        SELECT p."userId" FROM "AgentPresence" p
@@ -73,8 +77,20 @@ export async function reserveAgent(groupIds: string[], attemptId: string, now = 
           AND (p."auto" OR p."heartbeatAt" >= ${fresh(now)})
         ORDER BY m."proficiency" DESC, p."since" ASC
         LIMIT 1 FOR UPDATE OF p SKIP LOCKED)
-    RETURNING "userId"`;
-  return rows[0]?.userId ?? null;
+    RETURNING "userId", "auto"`;
+  return rows[0] ?? null;
+}
+
+/**
+ * The agent's call ended: wrap-up, unless the agent already moved on (an auto-agent can finish its
+ * wrap-up before the dialer has written the call's end). True when the agent is now in wrap-up.
+ */
+export async function enterWrapUp(userId: string, attemptId: string): Promise<boolean> {
+  const { count } = await prisma.agentPresence.updateMany({
+    where: { userId, attemptId, state: 'talking' },
+    data: { state: 'wrapUp', since: new Date() },
+  });
+  return count === 1;
 }
 
 /**
