@@ -1,10 +1,8 @@
 import { prisma } from '../app/db/prisma.server';
 import { startDialer } from '../app/modules/dialing/dialer.server';
 import { closeLive } from '../app/modules/dialing/live.server';
-import { customField, FIXED_FIELDS } from '../app/modules/lists/field-template';
+import { callableProject } from '../app/modules/dialing/testing.server';
 import { sealPhone } from '../app/modules/lists/phone-vault.server';
-import { AROUND_THE_CLOCK } from '../app/modules/projects/calling-hours';
-import { changeProjectRules, createProject } from '../app/modules/projects/projects.server';
 import { TaskInputSchema } from '../app/modules/tasks/task-schema';
 import { createTask, transitionTask } from '../app/modules/tasks/tasks.server';
 import { createSimSwitch } from '../app/telephony/sim/sim-switch';
@@ -19,17 +17,7 @@ const dir = benchFolder('dialer', 5);
 
 await withBenchDatabase(dir, async (_url) => {
   const actor = { name: 'bench' };
-  const created = await createProject(actor, {
-    name: 'bench',
-    type: 'returnVisit',
-    description: '',
-    fields: [...FIXED_FIELDS, customField('age', 'number')],
-  });
-  const project = await changeProjectRules(actor, created.id, (r) => ({
-    ...r,
-    callingHours: { ...r.callingHours, weekly: AROUND_THE_CLOCK },
-    closingRule: { preset: 'onConnect' },
-  }));
+  const project = await callableProject(actor, 'bench', () => ({ closingRule: { preset: 'onConnect' } }));
 
   console.log(`inserting ${CONTACTS} contacts (encrypted numbers) and ${AGENTS} agents…`);
   for (let start = 0; start < CONTACTS; start += 10_000) {

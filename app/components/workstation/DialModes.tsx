@@ -83,6 +83,13 @@ export function DialModes({
     return () => clearInterval(timer);
   }, [loadCallbacks]);
 
+  /** Call or skip the previewed contact; a refusal is shown. */
+  const onPreview = async (body: { intent: 'call' | 'skip'; reason?: string }) => {
+    const a = await postJson<Answer>('/agent/preview', { ...body, taskId: preview?.task.id, contactId: preview?.contact.id });
+    refused(a);
+    return a;
+  };
+
   const previewTab = (
     <div data-testid="preview">
       {previewTasks.length > 1 ? (
@@ -105,14 +112,8 @@ export function DialModes({
               disabled={!idle}
               data-testid="preview-call"
               onClick={async () => {
-                const a = await postJson<Answer>('/agent/preview', {
-                  intent: 'call',
-                  taskId: preview.task.id,
-                  contactId: preview.contact.id,
-                });
-                refused(a);
                 // Refused (called elsewhere meanwhile, hours, limits): the next contact is offered.
-                if (!a.ok) await loadPreview();
+                if (!(await onPreview({ intent: 'call' })).ok) await loadPreview();
               }}
             >
               {t('workstation.preview.call')}
@@ -128,14 +129,7 @@ export function DialModes({
               disabled={!idle}
               data-testid="preview-skip"
               onClick={async () => {
-                const a = await postJson<Answer>('/agent/preview', {
-                  intent: 'skip',
-                  taskId: preview.task.id,
-                  contactId: preview.contact.id,
-                  reason: skipReason,
-                });
-                refused(a);
-                if (a.ok) await loadPreview();
+                if ((await onPreview({ intent: 'skip', reason: skipReason })).ok) await loadPreview();
               }}
             >
               {t('workstation.preview.skip')}

@@ -1,27 +1,39 @@
 import { insertUser } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
+import type { AuditActor } from '../audit/audit.server';
 import { importFromApi } from '../lists/api-import.server';
 import { addToDnc } from '../lists/dnc.server';
 import { customField, FIXED_FIELDS } from '../lists/field-template';
 import { AROUND_THE_CLOCK } from '../projects/calling-hours';
+import type { ProjectRules } from '../projects/project-schema';
 import { changeProjectRules, createProject } from '../projects/projects.server';
 import { TaskInputSchema } from '../tasks/task-schema';
 import { createTask, transitionTask } from '../tasks/tasks.server';
+
+/** A return-visit project with an `age` field, callable around the clock (tests and bench:dialer). */
+export async function callableProject(
+  actor: AuditActor,
+  name: string,
+  rules: (r: ProjectRules) => Partial<ProjectRules> = () => ({}),
+) {
+  const created = await createProject(actor, {
+    name,
+    type: 'returnVisit',
+    description: '',
+    fields: [...FIXED_FIELDS, customField('age', 'number')],
+  });
+  return changeProjectRules(actor, created.id, (r) => ({
+    ...r,
+    callingHours: { ...r.callingHours, weekly: AROUND_THE_CLOCK },
+    ...rules(r),
+  }));
+}
 
 // Test fixture for the dialer: a project callable all day, `contacts` contacts (the first two on
 // the do-not-call list), three agents in a skill group, and a running predictive task.
 export async function dialableTask(contacts = 40, prefix = '1391112') {
   const actor = { id: null, name: 'supervisor' };
-  const created = await createProject(actor, {
-    name: `发呼 ${prefix}`,
-    type: 'returnVisit',
-    description: '',
-    fields: [...FIXED_FIELDS, customField('age', 'number')],
-  });
-  const project = await changeProjectRules(actor, created.id, (r) => ({
-    ...r,
-    callingHours: { ...r.callingHours, weekly: AROUND_THE_CLOCK },
-  }));
+  const project = await callableProject(actor, `发呼 ${prefix}`);
   const phones = Array.from({ length: contacts }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
   await importFromApi(
     project.id,
