@@ -25,6 +25,12 @@ export const jobCatalog = {
     // Every 15 minutes: tasks whose contacts sit with an agent who left or is absent are rebalanced.
     cron: '*/15 * * * *',
   },
+  'tasks.priorities': {
+    payload: z.object({}),
+    queue: { retryLimit: 0, expireInSeconds: 300, deleteAfterSeconds: 86400 },
+    // Every minute: running tasks' priority formulas score contacts that are new or changed since.
+    cron: '* * * * *',
+  },
   'questionnaires.sendLinks': {
     payload: z.object({}),
     queue: { retryLimit: 0, expireInSeconds: 300, deleteAfterSeconds: 86400 },

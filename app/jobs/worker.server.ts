@@ -5,6 +5,7 @@ import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
 import { sendOnlineTaskLinks } from '../modules/questionnaires/online-tasks.server';
 import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
+import { refreshRunningPriorities } from '../modules/tasks/dial-priority.server';
 import { deliverCallNotification } from '../modules/workstation/click-to-call.server';
 import { deliverWriteBack, sweepWriteBacks } from '../modules/wrapup/outbox.server';
 import { logger } from '../utils/logger.server';
@@ -20,6 +21,7 @@ const handlers: { [N in JobName]: Handler<N> } = {
   'lists.import': (payload) => runImport(payload.importId),
   'lists.enrich': (payload) => runEnrichment(payload.runId),
   'tasks.rebalance': () => rebalanceWhereAgentsLeft(),
+  'tasks.priorities': () => refreshRunningPriorities(),
   'questionnaires.sendLinks': () => sendOnlineTaskLinks(publicUrl()),
   'auth.purge': () => purgeAuthRecords(),
   'wrapup.deliver': (payload) => deliverWriteBack(payload.id),

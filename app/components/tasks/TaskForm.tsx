@@ -14,7 +14,7 @@ import {
   type TaskInput,
 } from '../../modules/tasks/task-schema';
 import type { Condition, RuleError } from '../../rules';
-import { ConditionBuilder, EMPTY_CONDITION, RuleErrors } from '../rules';
+import { ConditionBuilder, EMPTY_CONDITION, FormulaEditor, RuleErrors } from '../rules';
 import { AssignmentSettings, newKey, type SegmentDraft } from './AssignmentSettings';
 import { ChannelSettings } from './ChannelSettings';
 
@@ -67,6 +67,7 @@ export function TaskForm({
   );
   const [weightFormula, setWeightFormula] = useState(initial.assignment.weightFormula);
   const [scoreFormula, setScoreFormula] = useState(initial.assignment.scoreFormula);
+  const [priorityFormula, setPriorityFormula] = useState(initial.assignment.priorityFormula);
   const channel: Channel = Form.useWatch('channel', form) ?? initial.channel;
   const dialMode: DialMode | null = Form.useWatch('dialMode', form) ?? initial.dialMode;
   const groupIds: string[] = Form.useWatch('skillGroupIds', form) ?? initial.skillGroupIds;
@@ -123,6 +124,7 @@ export function TaskForm({
         proficiencyRouting: Boolean(values.assignment.proficiencyRouting),
         weightFormula,
         scoreFormula,
+        priorityFormula,
         segments: segments.map(({ key: _key, ...s }) => s),
         fallback: { skillGroupIds: values.assignment.fallbackGroups ?? [], agentIds: [] },
       },
@@ -290,6 +292,13 @@ export function TaskForm({
             </Form.Item>
           </Col>
         </Row>
+        <Form.Item
+          label={t('tasks.form.priorityFormula')}
+          extra={t('tasks.form.priorityFormulaHelp')}
+          {...fieldError('priorityFormula')}
+        >
+          <FormulaEditor scope={options.scope} value={priorityFormula} onChange={setPriorityFormula} expect="number" />
+        </Form.Item>
         <Row gutter={16}>
           <Col span={6}>
             <Form.Item name={['callerId', 'strategy']} label={t('tasks.form.callerIdStrategy')}>

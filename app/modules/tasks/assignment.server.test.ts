@@ -6,6 +6,7 @@ import { createProject } from '../projects/projects.server';
 import { saveSkillGroup } from '../projects/skill-groups.server';
 import { saveSchedule } from './agents.server';
 import { rebalanceWhereAgentsLeft, runAssignment } from './assignment.server';
+import { refreshDialPriorities } from './dial-priority.server';
 import { agentsForTask, eligibleContacts } from './dispatch.server';
 import { assignManually, assignmentSummary, takeBack } from './manual-assignment.server';
 import { TaskInputSchema } from './task-schema';
@@ -240,6 +241,59 @@ describe('running, pausing and handing out', () => {
     await transitionTask(actor, t.id, 'start');
     expect((await eligibleContacts(t.id, { limit: 1000 })).length).toBe(300);
     await expect(runAssignment(actor, t.id)).rejects.toMatchObject({ code: 'tasks.assign.poolMode' });
+  });
+});
+
+describe('dialling priority formula', () => {
+  const ages = async (ids: { contactId: bigint }[]) =>
+    (await prisma.contact.findMany({ where: { id: { in: ids.map((c) => c.contactId) } }, select: { id: true, fields: true } }))
+      .sort((a, b) => ids.findIndex((c) => c.contactId === a.id) - ids.findIndex((c) => c.contactId === b.id))
+      .map((c) => (c.fields as { age: number }).age);
+
+  it('orders contacts by the formula, never-called before retries, and rescores a changed contact', async () => {
+    const t = await task({ mode: 'pool', priorityFormula: 'age >= 60 ? 100 + age : age' }, { dialMode: 'predictive' });
+    await transitionTask(actor, t.id, 'start');
+    expect(await refreshDialPriorities(t.id)).toEqual({ scored: 300, failed: 0 });
+    const first = await eligibleContacts(t.id, { limit: 300 });
+    const order = await ages(first);
+    expect(order.slice(0, 5)).toEqual([79, 79, 79, 79, 79]);
+    expect(order).toEqual([...order].sort((a, b) => b - a));
+    // A retry waits behind every contact never called, whatever its score.
+    const oldest = first[0]!.contactId;
+    await prisma.contact.update({ where: { id: oldest }, data: { attempts: 1 } });
+    expect((await eligibleContacts(t.id, { limit: 300 })).at(-1)?.contactId).toBe(oldest);
+    // An edited contact is scored again by the next refresh, and only it.
+    const young = first.at(-1)!.contactId;
+    const row = await prisma.contact.findUniqueOrThrow({ where: { id: young } });
+    await prisma.contact.update({ where: { id: young }, data: { fields: { ...(row.fields as object), age: 99 } } });
+    expect(await refreshDialPriorities(t.id)).toEqual({ scored: 2, failed: 0 });
+    expect((await eligibleContacts(t.id, { limit: 1 }))[0]?.contactId).toBe(young);
+    await transitionTask(actor, t.id, 'stop', '测试结束');
+  });
+
+  it('refuses a formula that does not fit the contact fields, and a new formula drops the old scores', async () => {
+    await expect(task({ mode: 'pool', priorityFormula: 'income * 2' }, { dialMode: 'predictive' })).rejects.toMatchObject({
+      field: 'priorityFormula',
+    });
+    const t = await task({ mode: 'pool', priorityFormula: 'age' }, { dialMode: 'predictive' });
+    await transitionTask(actor, t.id, 'start');
+    await refreshDialPriorities(t.id);
+    await transitionTask(actor, t.id, 'pause', '改公式');
+    const input = TaskInputSchema.parse({
+      projectId,
+      name: t.name,
+      condition: { combinator: 'and', rules: [] },
+      channel: 'agent',
+      dialMode: 'predictive',
+      skillGroupIds: [groupId],
+      assignment: { mode: 'pool', priorityFormula: '-age' },
+    });
+    await updateTask(actor, t.id, input);
+    expect(await prisma.taskContactPriority.count({ where: { taskId: t.id } })).toBe(0);
+    await transitionTask(actor, t.id, 'resume');
+    await refreshDialPriorities(t.id);
+    expect(await ages(await eligibleContacts(t.id, { limit: 3 }))).toEqual([20, 20, 20]);
+    await transitionTask(actor, t.id, 'stop', '测试结束');
   });
 });
 

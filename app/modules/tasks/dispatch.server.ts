@@ -63,13 +63,15 @@ export async function eligibleContacts(taskId: string, options: { agentId?: stri
   const personal = options.agentId
     ? `NOT EXISTS (SELECT 1 FROM "Callback" b WHERE b."contactId" = c."id" AND b."state" = 'open' AND b."agentId" <> $${params.length}::uuid)`
     : `NOT EXISTS (SELECT 1 FROM "Callback" b WHERE b."contactId" = c."id" AND b."state" = 'open' AND b."agentId" IS NOT NULL)`;
-  // Callbacks due first, then contacts never attempted, then retries by when they fell due.
+  // Callbacks due first, then contacts never attempted, then retries; within each, the task's
+  // priority formula (higher first; unscored as 0), then by when they fell due.
   const rows = await prisma.$queryRawUnsafe<{ id: bigint; timeZone: string | null; attempts: number }[]>(
     `SELECT c."id", c."timeZone", c."attempts" FROM "Contact" c
+     LEFT JOIN "TaskContactPriority" p ON p."taskId" = $${n + 1}::uuid AND p."contactId" = c."id"
      WHERE ${base.sql} AND (c."nextAttemptAt" IS NULL OR c."nextAttemptAt" <= $${n + 2}) AND ${held} AND ${personal}
        AND NOT EXISTS (SELECT 1 FROM "ActiveCall" a WHERE a."contactId" = c."id")
      ORDER BY EXISTS (SELECT 1 FROM "Callback" b WHERE b."contactId" = c."id" AND b."state" = 'open' AND b."dueAt" <= $${n + 2}) DESC,
-              c."attempts" > 0, c."nextAttemptAt" NULLS FIRST, c."id" LIMIT $${n + 3}`,
+              c."attempts" > 0, coalesce(p."score", 0) DESC, c."nextAttemptAt" NULLS FIRST, c."id" LIMIT $${n + 3}`,
     ...params,
   );
   return rows.map((r) => ({ contactId: r.id, timeZone: r.timeZone, attempts: r.attempts }));

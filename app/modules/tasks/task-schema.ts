@@ -81,6 +81,8 @@ export const AssignmentSettingsSchema = z.object({
   proficiencyRouting: z.boolean().default(false),
   weightFormula: z.string().max(2000).default(DEFAULT_WEIGHT_FORMULA),
   scoreFormula: z.string().max(2000).default(DEFAULT_SCORE_FORMULA),
+  /** Dialling order among contacts of equal standing (after callbacks, never-attempted first): higher first. Empty: none. */
+  priorityFormula: z.string().max(2000).default(''),
   segments: z.array(SegmentSchema).max(20).default([]),
   /** Contacts matching no segment: to these groups/agents (empty: every agent of the task). */
   fallback: z
@@ -111,6 +113,7 @@ export const TaskInputSchema = z
       proficiencyRouting: false,
       weightFormula: DEFAULT_WEIGHT_FORMULA,
       scoreFormula: DEFAULT_SCORE_FORMULA,
+      priorityFormula: '',
       segments: [],
       fallback: { skillGroupIds: [], agentIds: [] },
       efficiencyDays: 14,

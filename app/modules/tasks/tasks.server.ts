@@ -112,6 +112,10 @@ async function validate(input: TaskInput): Promise<Condition> {
   if (!weight.ok) throw new TaskInvalid('weightFormula', weight.errors);
   const score = checkFormula(input.assignment.scoreFormula, scoreScope(scope), 'number');
   if (!score.ok) throw new TaskInvalid('scoreFormula', score.errors);
+  if (input.assignment.priorityFormula.trim()) {
+    const priority = checkFormula(input.assignment.priorityFormula, scope, 'number');
+    if (!priority.ok) throw new TaskInvalid('priorityFormula', priority.errors);
+  }
   input.assignment.segments.forEach((segment, i) => {
     const checked = checkCondition(segment.condition, scope);
     if (!checked.ok) throw new TaskInvalid(`segments.${i}`, checked.errors, 'tasks.errors.segment');
@@ -166,6 +170,9 @@ export async function updateTask(actor: AuditActor, id: string, input: TaskInput
     ...params,
     id,
   );
+  // Scores of another formula mean nothing now; the next refresh scores the contacts again.
+  if (before.assignment.priorityFormula.trim() !== input.assignment.priorityFormula.trim())
+    await prisma.taskContactPriority.deleteMany({ where: { taskId: id } });
   await audit(actor, 'task.update', id, { name: task.name, released });
   return task;
 }
