@@ -5,7 +5,7 @@ import { type SheetFormat, sheet } from '../lists/spreadsheet-safety';
 import { agentAggregates } from './aggregates.server';
 import { type AgentAggregate, EMPTY_FIGURES } from './metrics';
 import { dayRange, localToday, type Period, type PeriodRange, periodRange } from './periods';
-import { type SchemeView, getScheme, listSchemes, schemeRoster } from './schemes.server';
+import { getScheme, listSchemes, type SchemeView, schemeRoster } from './schemes.server';
 import { type Breakdown, rankByScore } from './scoring';
 import { scoreMany } from './scoring.server';
 
@@ -83,7 +83,12 @@ async function scored(scheme: SchemeView, range: { from: Date; to: Date }, roste
     return rest;
   });
   const breakdowns = await scoreMany(scheme.config, figures);
-  return agentIds.map((agentId, i) => ({ agentId, figures: figures[i]!, breakdown: breakdowns[i]!, score: breakdowns[i]!.score }));
+  return agentIds.map((agentId, i) => ({
+    agentId,
+    figures: figures[i]!,
+    breakdown: breakdowns[i]!,
+    score: breakdowns[i]!.score,
+  }));
 }
 
 function rangeOf(scheme: SchemeView, query: LeaderboardQuery): PeriodRange {

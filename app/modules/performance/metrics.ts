@@ -70,7 +70,40 @@ export function formulaRow(a: Omit<AgentAggregate, 'agentId'>): Record<string, n
 
 /** Sample agents for the scheme editor's test panel. */
 export const SAMPLE_FIGURES: Omit<AgentAggregate, 'agentId'>[] = [
-  { calls: 120, connects: 60, successes: 18, talkSec: 9000, wrapSec: 1800, pauseSec: null, salesAmount: 8000, orders: 4, leads: 3, qualityScore: 92 },
-  { calls: 90, connects: 40, successes: 9, talkSec: 6000, wrapSec: 1500, pauseSec: null, salesAmount: 36000, orders: 7, leads: 1, qualityScore: null },
-  { calls: 150, connects: 80, successes: 25, talkSec: 14000, wrapSec: 2600, pauseSec: null, salesAmount: 72000, orders: 12, leads: 5, qualityScore: 85 },
+  {
+    calls: 120,
+    connects: 60,
+    successes: 18,
+    talkSec: 9000,
+    wrapSec: 1800,
+    pauseSec: null,
+    salesAmount: 8000,
+    orders: 4,
+    leads: 3,
+    qualityScore: 92,
+  },
+  {
+    calls: 90,
+    connects: 40,
+    successes: 9,
+    talkSec: 6000,
+    wrapSec: 1500,
+    pauseSec: null,
+    salesAmount: 36000,
+    orders: 7,
+    leads: 1,
+    qualityScore: null,
+  },
+  {
+    calls: 150,
+    connects: 80,
+    successes: 25,
+    talkSec: 14000,
+    wrapSec: 2600,
+    pauseSec: null,
+    salesAmount: 72000,
+    orders: 12,
+    leads: 5,
+    qualityScore: 85,
+  },
 ];

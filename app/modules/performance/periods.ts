@@ -36,7 +36,12 @@ function valid(date: string | undefined): date is string {
 }
 
 /** The range of a period around an anchor date (or from..to for custom), in a time zone. */
-export function periodRange(period: Period, anchor: string, timeZone: string, custom?: { from?: string; to?: string }): PeriodResult {
+export function periodRange(
+  period: Period,
+  anchor: string,
+  timeZone: string,
+  custom?: { from?: string; to?: string },
+): PeriodResult {
   let first: string;
   let last: string;
   if (period === 'custom') {
@@ -76,5 +81,8 @@ export function periodRange(period: Period, anchor: string, timeZone: string, cu
 
 /** One local day as an instant range. */
 export function dayRange(date: string, timeZone: string): { from: Date; to: Date } {
-  return { from: startOf(date, timeZone).toDate(), to: startOf(dayjs(date).add(1, 'day').format('YYYY-MM-DD'), timeZone).toDate() };
+  return {
+    from: startOf(date, timeZone).toDate(),
+    to: startOf(dayjs(date).add(1, 'day').format('YYYY-MM-DD'), timeZone).toDate(),
+  };
 }

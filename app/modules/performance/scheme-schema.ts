@@ -96,7 +96,12 @@ export function validateScheme(input: SchemeInput): SchemeProblem[] {
       const checked = checkFormula(term.formula, AGGREGATE_SCOPE, 'number');
       if (!checked.ok) {
         for (const rule of checked.errors)
-          problems.push({ field: `terms.${i}.formula`, key: 'formula', params: { n: i + 1, line: rule.line ?? 1, column: rule.column ?? 1 }, rule });
+          problems.push({
+            field: `terms.${i}.formula`,
+            key: 'formula',
+            params: { n: i + 1, line: rule.line ?? 1, column: rule.column ?? 1 },
+            rule,
+          });
       }
     });
   }

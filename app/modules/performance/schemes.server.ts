@@ -71,12 +71,21 @@ export async function saveScheme(actor: AuditActor, input: SchemeInput): Promise
       const compiled = compileFormula(term.formula, AGGREGATE_SCOPE, 'number');
       if (!compiled.ok && !problems.some((p) => p.field === `terms.${i}.formula`))
         for (const rule of compiled.errors)
-          problems.push({ field: `terms.${i}.formula`, key: 'formula', params: { n: i + 1, line: rule.line ?? 1, column: rule.column ?? 1 }, rule });
+          problems.push({
+            field: `terms.${i}.formula`,
+            key: 'formula',
+            params: { n: i + 1, line: rule.line ?? 1, column: rule.column ?? 1 },
+            rule,
+          });
     });
   }
   if (input.scopeKind === 'project' && input.projectId && !(await prisma.project.findUnique({ where: { id: input.projectId } })))
     problems.push({ field: 'projectId', key: 'projectRequired' });
-  if (input.scopeKind === 'team' && input.skillGroupId && !(await prisma.skillGroup.findUnique({ where: { id: input.skillGroupId } })))
+  if (
+    input.scopeKind === 'team' &&
+    input.skillGroupId &&
+    !(await prisma.skillGroup.findUnique({ where: { id: input.skillGroupId } }))
+  )
     problems.push({ field: 'skillGroupId', key: 'teamRequired' });
   if (problems.length) return { ok: false, problems };
 

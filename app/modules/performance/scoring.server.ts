@@ -1,5 +1,5 @@
 import { compileFormula, evaluateBatch } from '../../rules/runtime.server';
-import { type AgentAggregate, AGGREGATE_SCOPE, formulaRow } from './metrics';
+import { AGGREGATE_SCOPE, type AgentAggregate, formulaRow } from './metrics';
 import type { SchemeConfig } from './scheme-schema';
 import { type Breakdown, scoreBuiltIn, scoreTerms, type TermResult } from './scoring';
 
@@ -15,7 +15,8 @@ export async function scoreMany(config: SchemeConfig, figures: Figures[]): Promi
   const perTerm = await Promise.all(
     config.terms.map(async (term): Promise<Omit<TermResult, 'points'>[]> => {
       const compiled = compileFormula(term.formula, AGGREGATE_SCOPE, 'number');
-      if (!compiled.ok) return rows.map(() => ({ label: term.label, value: null, weight: term.weight, error: compiled.errors[0] }));
+      if (!compiled.ok)
+        return rows.map(() => ({ label: term.label, value: null, weight: term.weight, error: compiled.errors[0] }));
       const { results, errors } = await evaluateBatch<number>(compiled.value, rows);
       return rows.map((_, i) => {
         const value = results[i];
@@ -29,5 +30,10 @@ export async function scoreMany(config: SchemeConfig, figures: Figures[]): Promi
       });
     }),
   );
-  return figures.map((_, i) => scoreTerms(config, perTerm.map((terms) => terms[i]!)));
+  return figures.map((_, i) =>
+    scoreTerms(
+      config,
+      perTerm.map((terms) => terms[i]!),
+    ),
+  );
 }

@@ -44,10 +44,12 @@ describe('tiers', () => {
       ['tiers.2.rate', 'tierRate'],
     ]);
     expect(problems.find((p) => p.key === 'tierGap')?.params).toMatchObject({ n: 2, prev: 1, from: 1000, to: 1200 });
-    expect(validateTiers([
-      { from: 0, to: 100, rate: 1 },
-      { from: 50, to: null, rate: 2 },
-    ])[0]).toMatchObject({ field: 'tiers.1.from', key: 'tierOverlap' });
+    expect(
+      validateTiers([
+        { from: 0, to: 100, rate: 1 },
+        { from: 50, to: null, rate: 2 },
+      ])[0],
+    ).toMatchObject({ field: 'tiers.1.from', key: 'tierOverlap' });
     expect(validateTiers(COMMISSION)).toEqual([]);
   });
 });
@@ -117,11 +119,14 @@ describe('scheme validation', () => {
   };
 
   it('points at the formula term, line and column of a mistake', () => {
-    const config = { ...input.config, terms: [input.config.terms[0]!, { label: '通话', formula: 'connects / calls + talkSecs', weight: 1 }] };
+    const config = {
+      ...input.config,
+      terms: [input.config.terms[0]!, { label: '通话', formula: 'connects / calls + talkSecs', weight: 1 }],
+    };
     const problems = validateScheme({ ...input, config });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ field: 'terms.1.formula', key: 'formula', params: { n: 2, line: 1, column: 19 } });
-    expect(problems[0]!.rule).toMatchObject({ kind: 'unknownVariable', params: { name: 'talkSecs' }, from: 18 });
+    expect(problems[0]).toMatchObject({ field: 'terms.1.formula', key: 'formula', params: { n: 2, line: 1, column: 20 } });
+    expect(problems[0]!.rule).toMatchObject({ kind: 'unknownVariable', params: { name: 'talkSecs' }, from: 19 });
   });
 
   it('needs a name, a scope, terms for a formula scheme and a real time zone', () => {
