@@ -198,6 +198,7 @@ export async function exportLeaderboard(actor: AuditActor, viewer: Viewer, query
     breakdownText(r.breakdown),
   ]);
   await audit(actor, 'performance.export', board.scheme.id, {
+    version: board.scheme.version,
     period: query.period,
     first: board.range.first,
     last: board.range.last,
