@@ -73,3 +73,29 @@ test('the demo agent sees only their own figures, and their rank only where the 
   await expect(page.getByRole('columnheader', { name: 'Rank' })).toHaveCount(0);
   await expect(page.getByText('agent02')).toHaveCount(0);
 });
+
+test('a supervisor tries a commission scheme on sample agents and is told where its tiers have a gap', async ({ page }) => {
+  await loginAs(page, 'supervisor');
+  await page.goto('/performance/schemes');
+  await page.getByTestId('schemes').locator('tbody tr').filter({ hasText: '营销提成（阶梯）' }).click();
+  const editor = page.getByTestId('scheme-editor');
+  await expect(editor.getByTestId('scheme-name')).toHaveValue('营销提成（阶梯）');
+
+  // Sample 2 sold 36 000: 10 000 × 2 % + 26 000 × 3 % (marginal).
+  await page.getByTestId('scheme-test-run').click();
+  await expect(page.getByTestId('scheme-test-panel')).toContainText('Sample 2: score 980');
+  await editor.getByText('Whole amount (rate of the band reached)').click();
+  await expect(page.getByTestId('scheme-test-stale')).toBeVisible();
+  await page.getByTestId('scheme-test-run').click();
+  await expect(page.getByTestId('scheme-test-panel')).toContainText('Sample 2: score 1,080');
+
+  // A gap between the first two bands is named, and saving is refused (nothing is changed).
+  await editor.getByTestId('tiers').locator('tbody tr').nth(1).locator('input').first().fill('12000');
+  await expect(editor.getByTestId('scheme-problems')).toContainText(
+    'Gap between tier 1 and tier 2: nothing covers 10000 to 12000.',
+  );
+  await page.getByTestId('save-scheme').click();
+  await expect(editor.getByTestId('scheme-problems')).toContainText('Gap between tier 1 and tier 2');
+  await page.reload();
+  await expect(page.getByTestId('schemes').locator('tbody tr').filter({ hasText: '营销提成（阶梯）' })).toContainText('v1');
+});

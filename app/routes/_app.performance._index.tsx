@@ -48,7 +48,7 @@ export default function PerformancePage() {
         grid: { left: 48, right: 16, top: 36, bottom: 28 },
         xAxis: { type: 'category', data: board.trend.days.map((d) => d.slice(5)) },
         yAxis: { type: 'value', name: t('performance.score') },
-        series: board.trend.series.map((s) => ({ name: s.name, type: 'line', smooth: true, data: s.scores })),
+        series: board.trend.series.map((s) => ({ name: s.name, type: 'line', data: s.scores })),
       },
     [board, t],
   );

@@ -150,7 +150,7 @@ export default function PerformanceSchemesPage() {
           </Col>
           <Col xs={24} xl={10}>
             <Space orientation="vertical" style={{ width: '100%' }}>
-              <SchemeTestPanel config={editing.config} />
+              <SchemeTestPanel key={editing.id ?? 'new'} config={editing.config} />
               {versions.length ? (
                 <Card size="small" title={t('performance.schemes.versions')}>
                   <Table

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Input, InputNumber, Radio, Segmented, Select, Space, Switch, Table, Typography } from 'antd';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AGGREGATE_SCOPE, formulaRow, SAMPLE_FIGURES } from '../../modules/performance/metrics';
 import {
@@ -53,6 +53,8 @@ export function SchemeEditor({ value, onChange, projects, teams, serverProblems 
   const config = value.config;
   const setConfig = (c: Partial<SchemeInput['config']>) => onChange({ ...value, config: { ...config, ...c } });
   const live = useMemo(() => validateScheme(value), [value]);
+  // Each term's own sandbox test panel is opened on demand (the scheme's panel scores the whole scheme).
+  const [testing, setTesting] = useState<number | null>(null);
   const setTier = (i: number, tier: Partial<Tier>) =>
     setConfig({ tiers: config.tiers.map((x, j) => (j === i ? { ...x, ...tier } : x)) });
 
@@ -152,16 +154,21 @@ export function SchemeEditor({ value, onChange, projects, teams, serverProblems 
                   </Space>
                 }
                 extra={
-                  <Button danger size="small" onClick={() => setConfig({ terms: config.terms.filter((_, j) => j !== i) })}>
-                    {t('performance.schemes.remove')}
-                  </Button>
+                  <Space>
+                    <Button size="small" onClick={() => setTesting(testing === i ? null : i)} data-testid={`term-test-${i}`}>
+                      {t('performance.schemes.testTerm')}
+                    </Button>
+                    <Button danger size="small" onClick={() => setConfig({ terms: config.terms.filter((_, j) => j !== i) })}>
+                      {t('performance.schemes.remove')}
+                    </Button>
+                  </Space>
                 }
               >
                 <FormulaEditor
                   scope={AGGREGATE_SCOPE}
                   value={term.formula}
                   expect="number"
-                  samples={FORMULA_SAMPLES}
+                  samples={testing === i ? FORMULA_SAMPLES : undefined}
                   onChange={(formula) => setConfig({ terms: config.terms.map((x, j) => (j === i ? { ...x, formula } : x)) })}
                 />
               </Card>

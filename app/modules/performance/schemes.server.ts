@@ -25,7 +25,10 @@ export interface SchemeView {
 
 export async function listSchemes(options: { activeOnly?: boolean } = {}): Promise<SchemeView[]> {
   const [schemes, projects, groups] = await Promise.all([
-    prisma.performanceScheme.findMany({ where: options.activeOnly ? { active: true } : {}, orderBy: { name: 'asc' } }),
+    prisma.performanceScheme.findMany({
+      where: options.activeOnly ? { active: true } : {},
+      orderBy: [{ scopeKind: 'asc' }, { name: 'asc' }],
+    }),
     prisma.project.findMany({ select: { id: true, name: true } }),
     prisma.skillGroup.findMany({ select: { id: true, name: true } }),
   ]);
