@@ -24,6 +24,18 @@ const duration = (sec: number) => {
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 };
 
+// The figures shown per agent, in order: metric label key and how the value reads.
+const FIGURE_COLUMNS: [string, (f: LeaderboardRow['figures']) => string | number][] = [
+  ['calls', (f) => f.calls],
+  ['connects', (f) => f.connects],
+  ['successes', (f) => f.successes],
+  ['talk', (f) => duration(f.talkSec)],
+  ['wrap', (f) => duration(f.wrapSec)],
+  ['salesAmount', (f) => formatFigure(f.salesAmount)],
+  ['orders', (f) => f.orders],
+  ['leads', (f) => f.leads],
+];
+
 export default function PerformancePage() {
   const { schemes, query, board, error, canManage } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
@@ -65,46 +77,11 @@ export default function PerformancePage() {
         </span>
       ),
     },
-    {
-      title: t('performance.metrics.calls'),
-      render: (_: unknown, r: LeaderboardRow) => r.figures.calls,
+    ...FIGURE_COLUMNS.map(([key, show]) => ({
+      title: t(`performance.metrics.${key}`),
+      render: (_: unknown, r: LeaderboardRow) => show(r.figures),
       align: 'right' as const,
-    },
-    {
-      title: t('performance.metrics.connects'),
-      render: (_: unknown, r: LeaderboardRow) => r.figures.connects,
-      align: 'right' as const,
-    },
-    {
-      title: t('performance.metrics.successes'),
-      render: (_: unknown, r: LeaderboardRow) => r.figures.successes,
-      align: 'right' as const,
-    },
-    {
-      title: t('performance.metrics.talk'),
-      render: (_: unknown, r: LeaderboardRow) => duration(r.figures.talkSec),
-      align: 'right' as const,
-    },
-    {
-      title: t('performance.metrics.wrap'),
-      render: (_: unknown, r: LeaderboardRow) => duration(r.figures.wrapSec),
-      align: 'right' as const,
-    },
-    {
-      title: t('performance.metrics.salesAmount'),
-      render: (_: unknown, r: LeaderboardRow) => formatFigure(r.figures.salesAmount),
-      align: 'right' as const,
-    },
-    {
-      title: t('performance.metrics.orders'),
-      render: (_: unknown, r: LeaderboardRow) => r.figures.orders,
-      align: 'right' as const,
-    },
-    {
-      title: t('performance.metrics.leads'),
-      render: (_: unknown, r: LeaderboardRow) => r.figures.leads,
-      align: 'right' as const,
-    },
+    })),
     {
       title: t('performance.score'),
       align: 'right' as const,
