@@ -90,7 +90,7 @@ test('a supervisor tries a commission scheme on sample agents and is told where 
   await expect(page.getByTestId('scheme-test-panel')).toContainText('Sample 2: score 1,080');
 
   // A gap between the first two bands is named, and saving is refused (nothing is changed).
-  await editor.getByTestId('tiers').locator('tbody tr').nth(1).locator('input').first().fill('12000');
+  await editor.getByTestId('tiers').locator('tbody tr.ant-table-row').nth(1).locator('input').first().fill('12000');
   await expect(editor.getByTestId('scheme-problems')).toContainText(
     'Gap between tier 1 and tier 2: nothing covers 10000 to 12000.',
   );

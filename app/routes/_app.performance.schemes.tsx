@@ -63,6 +63,10 @@ export default function PerformanceSchemesPage() {
   const fetcher = useFetcher<Reply>();
   const current = schemes.find((s) => s.id === selected);
   const [editing, setEditing] = useState<SchemeInput | null>(null);
+  // Load the scheme into the editor when another scheme or a new version is shown — not on every
+  // revalidation (a test run revalidates the page; the user's unsaved edits must stay).
+  const loaded = current ? `${current.id}:${current.version}` : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the scheme's id and version on purpose (see above)
   useEffect(() => {
     if (current)
       setEditing({
@@ -75,7 +79,7 @@ export default function PerformanceSchemesPage() {
         active: current.active,
         config: current.config,
       });
-  }, [current]);
+  }, [loaded]);
   const reply = fetcher.data;
   useEffect(() => {
     if (reply?.ok) setParams({ id: reply.id });
