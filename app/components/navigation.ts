@@ -21,7 +21,7 @@ export const NAVIGATION: NavItem[] = [
   { key: 'dialing', path: '/dialing', permission: 'dialing.view', built: true },
   { key: 'wrapup', path: '/wrapup', permission: 'wrapup.view', built: true },
   { key: 'monitoring', path: '/monitoring', permission: 'monitoring.view', built: false },
-  { key: 'performance', path: '/performance', permission: 'performance.view', built: false },
+  { key: 'performance', path: '/performance', permission: 'performance.view', built: true },
   { key: 'reports', path: '/reports', permission: 'reports.view', built: false },
   {
     key: 'config',

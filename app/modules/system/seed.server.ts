@@ -2,6 +2,7 @@ import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import { generatePassword } from '../auth/password.server';
 import type { Role } from '../auth/permissions';
+import { seedDemoPerformance } from '../performance/demo.server';
 import { saveSkillGroup } from '../projects/skill-groups.server';
 import { seedDemoQuestionnaires } from '../questionnaires/demo.server';
 import { createUser } from '../users/users.server';
@@ -48,6 +49,7 @@ export async function seedDemo(): Promise<SeedResult> {
   // More agents (their passwords are not printed: WAIHU_DEMO_PASSWORD, or an admin resets them),
   // shifts, skill groups and one task per channel.
   await seedDemoTasks(fixed);
+  await seedDemoPerformance();
   await connectDemoCrm();
   await startDemoDialing();
   return { seeded: true, credentials };

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "CallAttempt_queuedAt_idx" ON "CallAttempt"("queuedAt");
+
