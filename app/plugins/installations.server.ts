@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { prisma } from '../db/prisma.server';
 import type { Prisma } from '../generated/prisma/client';
 import { type AuditActor, audit } from '../modules/audit/audit.server';
+import { pluginEslApi } from '../modules/telephony-settings/esl-bridge.server';
 import { logger } from '../utils/logger.server';
 import { validateConfig } from './config-validation';
 import { resolveOrigins } from './manifest';
@@ -107,7 +108,7 @@ export async function saveConfig(actor: AuditActor, id: string, submitted: Recor
   const { configSchema } = await describePlugin(plugin);
   const stored = openSecrets(row.secrets);
   const { config, changedSecrets } = mergeSubmitted(configSchema, submitted, stored);
-  const errors = validateConfig(configSchema, config);
+  const errors = validateConfig(configSchema, config) ?? (await pluginChecks(row, plugin, config));
   if (errors) throw new InstallationError('invalid_config', 'The config does not match the plugin schema', errors);
   const { plain, secrets } = splitConfig(configSchema, config);
   await prisma.pluginInstallation.update({
@@ -136,7 +137,7 @@ export async function setEnabled(actor: AuditActor, id: string, enabled: boolean
   if (enabled) {
     if (!plugin) throw new InstallationError('plugin_missing', `Plugin ${row.pluginId} is not installed`);
     const { configSchema } = await describePlugin(plugin);
-    const errors = validateConfig(configSchema, fullConfig(row));
+    const errors = validateConfig(configSchema, fullConfig(row)) ?? (await pluginChecks(row, plugin, fullConfig(row)));
     if (errors) throw new InstallationError('invalid_config', 'Save a valid config before enabling', errors);
   }
   await prisma.pluginInstallation.update({ where: { id }, data: { enabled } });
@@ -147,6 +148,23 @@ export async function deleteInstallation(actor: AuditActor, id: string) {
   const { row } = await load(id);
   await prisma.pluginInstallation.delete({ where: { id } });
   await audit(actor, 'plugins.uninstall', id, { pluginId: row.pluginId, name: row.name });
+}
+
+/** The plugin's own `validateConfig` hook, for rules its JSON Schema cannot express; null when valid. */
+async function pluginChecks(row: Row, plugin: RegisteredPlugin, config: Record<string, unknown>) {
+  const description = await describePlugin(plugin);
+  if (!description.hooks.includes('validateConfig')) return null;
+  const outcome = await runHook({
+    code: description.code,
+    hook: 'validateConfig',
+    args: [config],
+    config,
+    installation: { id: row.id, pluginId: row.pluginId, pluginVersion: plugin.manifest.version },
+    allowedOrigins: [],
+  });
+  if (!outcome.ok) return { _form: `The plugin could not check the config: ${outcome.error}` };
+  const errors = (outcome.value ?? {}) as Record<string, string>;
+  return Object.keys(errors).length ? errors : null;
 }
 
 function kvFor(installationId: string): KvHandler {
@@ -201,6 +219,7 @@ export async function callHook(id: string, hook: string, args: unknown[] = [], o
       installation: { id: row.id, pluginId: row.pluginId, pluginVersion: plugin.manifest.version },
       allowedOrigins: resolveOrigins(plugin.manifest.capabilities, config),
       kv: kvFor(row.id),
+      ...(plugin.manifest.capabilities.esl ? { esl: pluginEslApi } : {}),
     });
   } catch (error) {
     const message = error instanceof PluginError ? error.message : `Host error: ${(error as Error).message}`;

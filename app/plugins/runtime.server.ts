@@ -10,7 +10,7 @@ import {
   type LogEntry,
   type ToChild,
 } from './runtime/protocol';
-import type { KvHandler } from './runtime/sandbox';
+import type { EslHandler, KvHandler } from './runtime/sandbox';
 
 // The host side of the plugin runtime. Hook calls run in a separate sandbox process (child.ts),
 // each in a fresh isolated-vm isolate with a memory and a time limit. If that process dies (V8
@@ -27,6 +27,8 @@ export interface HookCall {
   allowedOrigins: string[];
   limits?: Partial<Limits>;
   kv?: KvHandler;
+  /** `ctx.esl.api` for plugins that declare the capability. */
+  esl?: EslHandler;
 }
 
 export interface HookOutcome {
@@ -81,6 +83,20 @@ class SandboxProcess {
   }
 
   private onMessage(child: ChildProcess, message: FromChild) {
+    if (message.type === 'esl') {
+      const pending = this.pending.get(message.callId);
+      const reply = (r: Omit<Extract<ToChild, { type: 'kv-reply' }>, 'type' | 'reqId'>) =>
+        child.connected && child.send({ type: 'kv-reply', reqId: message.reqId, ...r } satisfies ToChild);
+      if (!pending?.call.esl) {
+        reply({ ok: false, error: 'This plugin has no Event Socket access (capabilities.esl)' });
+        return;
+      }
+      pending.call.esl(message.command).then(
+        (value) => reply({ ok: true, value }),
+        (error: Error) => reply({ ok: false, error: error.message }),
+      );
+      return;
+    }
     if (message.type === 'kv') {
       const pending = this.pending.get(message.callId);
       const reply = (r: Omit<Extract<ToChild, { type: 'kv-reply' }>, 'type' | 'reqId'>) =>
@@ -131,6 +147,7 @@ class SandboxProcess {
       config: call.config ?? {},
       installation: call.installation,
       allowedOrigins: call.allowedOrigins,
+      esl: !!call.esl,
       limits,
     };
     return new Promise((resolve) => {
