@@ -82,6 +82,7 @@ export async function installationView(id: string) {
     configSchema: schema ? browserSchema(schema, secretsSet) : null,
     uiSchema: description && !(description instanceof Error) ? description.uiSchema : {},
     secretPaths: schema ? secretPaths(schema) : [],
+    hooks: description && !(description instanceof Error) ? description.hooks : [],
     secretsSet,
     allowedOrigins: plugin ? resolveOrigins(plugin.manifest.capabilities, row.config) : [],
   };
@@ -256,6 +257,38 @@ export async function runHealthCheck(actor: AuditActor, id: string): Promise<{ o
   await prisma.pluginInstallation.update({ where: { id }, data: { lastHealthAt: new Date(), lastHealthOk: result.ok } });
   await audit(actor, 'plugins.healthCheck', id, { pluginId: row.pluginId, ok: result.ok });
   return result;
+}
+
+export interface GatewayFile {
+  fileName: string;
+  content: string;
+}
+
+const MASK = '••••••••';
+const xmlEscaped = (v: string) =>
+  v.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+
+/**
+ * The FreeSWITCH files of a carrier installation (its `gatewayXml` hook). `masked` replaces every
+ * stored secret, raw or XML-escaped, for display; the unmasked files are for download only and each
+ * download is audited.
+ */
+export async function gatewayFiles(id: string, options: { masked: boolean; actor?: AuditActor }): Promise<GatewayFile[]> {
+  const { row } = await load(id);
+  const outcome = await callHook(id, 'gatewayXml', [fullConfig(row)], { allowDisabled: true });
+  if (!outcome.ok) throw new InstallationError('invalid_config', outcome.error ?? 'gatewayXml failed');
+  const files = (Array.isArray(outcome.value) ? outcome.value : []) as GatewayFile[];
+  if (!options.masked) {
+    if (options.actor) {
+      await audit(options.actor, 'plugins.downloadGatewayXml', id, { pluginId: row.pluginId, files: files.map((f) => f.fileName) });
+    }
+    return files;
+  }
+  const secrets = Object.values(openSecrets(row.secrets)).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return files.map((f) => ({
+    fileName: f.fileName,
+    content: secrets.reduce((text, secret) => text.split(xmlEscaped(secret)).join(MASK).split(secret).join(MASK), f.content),
+  }));
 }
 
 export async function listCalls(id: string, take = 50) {

@@ -10,6 +10,7 @@ import { clientIp } from '../modules/auth/session.server';
 import { actionError } from '../plugins/action-errors.server';
 import {
   deleteInstallation,
+  gatewayFiles,
   InstallationError,
   installationView,
   listCalls,
@@ -41,10 +42,16 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('healthCheck') }),
   z.object({ intent: z.literal('setEnabled'), enabled: z.boolean() }),
   z.object({ intent: z.literal('delete') }),
+  z.object({ intent: z.literal('gatewayXml') }),
 ]);
 
 type ActionResult =
-  | { ok: true; intent: string; health?: { ok: boolean; message?: string } }
+  | {
+      ok: true;
+      intent: string;
+      health?: { ok: boolean; message?: string };
+      files?: { fileName: string; content: string }[];
+    }
   | { ok: false; errors: Record<string, string> };
 
 export const action = withPermission('plugins.manage', async ({ request, params, user }): Promise<ActionResult | Response> => {
@@ -66,6 +73,8 @@ export const action = withPermission('plugins.manage', async ({ request, params,
       case 'delete':
         await deleteInstallation(actor, installation.id);
         return redirect('/config/plugins');
+      case 'gatewayXml':
+        return { ok: true, intent: input.intent, files: await gatewayFiles(installation.id, { masked: true }) };
     }
   } catch (error) {
     return actionError(error);
@@ -95,7 +104,7 @@ export default function PluginInstallationPage() {
       const text = `${result.health.ok ? t('plugins.healthOk') : t('plugins.healthFailed')}${result.health.message ? `: ${result.health.message}` : ''}`;
       if (result.health.ok) void message.success(text);
       else void message.error(text);
-    } else {
+    } else if (result.intent !== 'gatewayXml') {
       void message.success(t('plugins.saved'));
     }
   }, [fetcher.state, result, message, t]);
@@ -196,6 +205,41 @@ export default function PluginInstallationPage() {
           </div>
         ) : null}
       </Card>
+      {data.hooks.includes('gatewayXml') ? (
+        <Card
+          title={t('plugins.gatewayXml.title')}
+          style={{ marginBottom: 16 }}
+          extra={
+            <Button data-testid="gateway-xml-preview" loading={pending === 'gatewayXml'} onClick={() => post({ intent: 'gatewayXml' })}>
+              {t('plugins.gatewayXml.preview')}
+            </Button>
+          }
+        >
+          <Typography.Paragraph type="secondary">{t('plugins.gatewayXml.help')}</Typography.Paragraph>
+          {result && 'files' in result && result.files
+            ? result.files.map((file: { fileName: string; content: string }) => (
+                <div key={file.fileName} style={{ marginBottom: 12 }}>
+                  <Space>
+                    <Typography.Text strong>{file.fileName}</Typography.Text>
+                    <a
+                      data-testid="gateway-xml-download"
+                      href={`/config/plugins/${installation.id}/gateway-xml?file=${encodeURIComponent(file.fileName)}`}
+                      download={file.fileName}
+                    >
+                      {t('plugins.gatewayXml.download')}
+                    </a>
+                  </Space>
+                  <pre data-testid="gateway-xml" style={{ margin: '8px 0 0', whiteSpace: 'pre-wrap', fontSize: 12 }}>
+                    {file.content}
+                  </pre>
+                </div>
+              ))
+            : null}
+          {result && 'files' in result && result.files?.length === 0 ? (
+            <Typography.Text type="secondary">{t('plugins.gatewayXml.none')}</Typography.Text>
+          ) : null}
+        </Card>
+      ) : null}
       <Card title={t('plugins.callLog')} extra={<Button onClick={() => revalidator.revalidate()}>{t('common.refresh')}</Button>}>
         <Table<CallRow>
           rowKey="id"

@@ -1,10 +1,15 @@
-import { definePlugin } from '../../app/plugins/sdk';
+import { definePlugin, type HookContext } from '../../app/plugins/sdk';
 import { CODECS, type FreeswitchGatewayConfig } from './config';
 import { gatewayParams, renderGatewayXml } from './gateway-xml';
 import { type GatewayStatus, parseGatewayStatus } from './health';
 import { validateGatewayConfig } from './validate';
 
 const NAME = '^[A-Za-z0-9_.-]{1,64}$';
+
+type Ctx = HookContext<FreeswitchGatewayConfig>;
+/** The config argument, or the installation's config when a caller passed none (then the first argument is the ctx). */
+const configOf = (config: FreeswitchGatewayConfig, ctx?: Ctx): FreeswitchGatewayConfig =>
+  ctx ? config : ((config as unknown as Ctx).config ?? {});
 
 export default definePlugin<'carrier', FreeswitchGatewayConfig>({
   id: 'freeswitch-gateway',
@@ -91,7 +96,8 @@ export default definePlugin<'carrier', FreeswitchGatewayConfig>({
     rewrite: { items: { match: { 'ui:placeholder': '^\\+86' } } },
   },
   hooks: {
-    async trunks(config) {
+    async trunks(arg, ctx) {
+      const config = configOf(arg, ctx);
       return (config.gateways ?? []).map((g) => ({
         id: g.name,
         name: g.name,
@@ -102,7 +108,8 @@ export default definePlugin<'carrier', FreeswitchGatewayConfig>({
         regions: ['CN'],
       }));
     },
-    async callerIds(config) {
+    async callerIds(arg, ctx) {
+      const config = configOf(arg, ctx);
       return (config.callerIds ?? []).map((c) => ({
         number: c.number,
         ...(c.areaCode ? { areaCode: c.areaCode } : {}),
@@ -110,13 +117,16 @@ export default definePlugin<'carrier', FreeswitchGatewayConfig>({
         ...(c.gateway ? { trunkId: c.gateway } : {}),
       }));
     },
-    async gatewayConfig(config) {
+    async gatewayConfig(arg, ctx) {
+      const config = configOf(arg, ctx);
       return gatewayParams(config);
     },
-    async gatewayXml(config) {
+    async gatewayXml(arg, ctx) {
+      const config = configOf(arg, ctx);
       return renderGatewayXml(config);
     },
-    async validateConfig(config) {
+    async validateConfig(arg, ctx) {
+      const config = configOf(arg, ctx);
       return validateGatewayConfig(config);
     },
     async healthCheck(ctx) {
