@@ -13,6 +13,8 @@ import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
 import tasksEn from './locales/tasks/en.json';
 import tasksZhCN from './locales/tasks/zh-CN.json';
+import telephonyEn from './locales/telephony/en.json';
+import telephonyZhCN from './locales/telephony/zh-CN.json';
 import workstationEn from './locales/workstation/en.json';
 import workstationZhCN from './locales/workstation/zh-CN.json';
 import wrapupEn from './locales/wrapup/en.json';
@@ -37,6 +39,7 @@ export const resources = {
       dialing: dialingZhCN,
       workstation: workstationZhCN,
       wrapup: wrapupZhCN,
+      telephony: telephonyZhCN,
     },
   },
   en: {
@@ -50,6 +53,7 @@ export const resources = {
       dialing: dialingEn,
       workstation: workstationEn,
       wrapup: wrapupEn,
+      telephony: telephonyEn,
     },
   },
 } as const;

@@ -280,7 +280,10 @@ export async function gatewayFiles(id: string, options: { masked: boolean; actor
   const files = (Array.isArray(outcome.value) ? outcome.value : []) as GatewayFile[];
   if (!options.masked) {
     if (options.actor) {
-      await audit(options.actor, 'plugins.downloadGatewayXml', id, { pluginId: row.pluginId, files: files.map((f) => f.fileName) });
+      await audit(options.actor, 'plugins.downloadGatewayXml', id, {
+        pluginId: row.pluginId,
+        files: files.map((f) => f.fileName),
+      });
     }
     return files;
   }

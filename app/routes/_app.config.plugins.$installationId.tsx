@@ -210,7 +210,11 @@ export default function PluginInstallationPage() {
           title={t('plugins.gatewayXml.title')}
           style={{ marginBottom: 16 }}
           extra={
-            <Button data-testid="gateway-xml-preview" loading={pending === 'gatewayXml'} onClick={() => post({ intent: 'gatewayXml' })}>
+            <Button
+              data-testid="gateway-xml-preview"
+              loading={pending === 'gatewayXml'}
+              onClick={() => post({ intent: 'gatewayXml' })}
+            >
               {t('plugins.gatewayXml.preview')}
             </Button>
           }

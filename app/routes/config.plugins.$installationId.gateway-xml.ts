@@ -20,7 +20,8 @@ export const loader = withPermission('plugins.manage', async ({ request, params,
       },
     });
   } catch (error) {
-    if (error instanceof InstallationError) return Response.json({ error: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
+    if (error instanceof InstallationError)
+      return Response.json({ error: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
     throw error;
   }
 });

@@ -36,5 +36,8 @@ export interface FreeswitchGatewayConfig {
 
 /** The proxy's host without port or scheme: the default realm and From domain. */
 export function proxyHost(proxy: string): string {
-  return proxy.replace(/^sips?:/, '').replace(/^\[([^\]]+)\].*$/, '$1').replace(/:\d+$/, '');
+  return proxy
+    .replace(/^sips?:/, '')
+    .replace(/^\[([^\]]+)\].*$/, '$1')
+    .replace(/:\d+$/, '');
 }

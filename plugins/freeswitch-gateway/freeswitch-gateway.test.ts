@@ -41,7 +41,12 @@ describe('freeswitch-gateway: gateway XML', () => {
     // Quotes, ampersands and angle brackets never break out of an attribute.
     expect(first).toContain('<param name="password" value="p&lt;a&gt;ss&quot;w&apos;&amp;rd"/>');
     expect(first).toContain('<param name="username" value="acme&amp;co"/>');
-    expect(params(first ?? '')).toMatchObject({ register: 'true', realm: 'sip.carrier.example', proxy: 'sip.carrier.example:5060', 'expire-seconds': '600' });
+    expect(params(first ?? '')).toMatchObject({
+      register: 'true',
+      realm: 'sip.carrier.example',
+      proxy: 'sip.carrier.example:5060',
+      'expire-seconds': '600',
+    });
     expect(params(second ?? '')).toMatchObject({ realm: 'ims.carrier.example', 'from-domain': 'ims.carrier.example' });
     expect(xmlEscape(`<a b="c" d='e'>&`)).toBe('&lt;a b=&quot;c&quot; d=&apos;e&apos;&gt;&amp;');
   });
@@ -49,7 +54,14 @@ describe('freeswitch-gateway: gateway XML', () => {
   it('IP authentication does not register and carries no secret, but still gives sofia the parameters it requires', () => {
     const [file] = renderGatewayXml(ipAuth);
     const p = params(file?.content ?? '');
-    expect(p).toMatchObject({ register: 'false', username: 'not-used', password: 'not-used', ping: '20', proxy: '198.51.100.20:5080', realm: '198.51.100.20' });
+    expect(p).toMatchObject({
+      register: 'false',
+      username: 'not-used',
+      password: 'not-used',
+      ping: '20',
+      proxy: '198.51.100.20:5080',
+      realm: '198.51.100.20',
+    });
     expect(p['expire-seconds']).toBeUndefined();
   });
 
@@ -65,17 +77,29 @@ describe('freeswitch-gateway: gateway status', () => {
     const ruler = '='.repeat(97);
     const body = (state: string, status: string) =>
       `${ruler}\nName    \tct-hz-1\nProfile \texternal\nPassword\tyes\nState   \t${state}\nStatus  \t${status}\nUptime  \t12s\n${ruler}\n`;
-    expect(parseGatewayStatus('ct-hz-1', body('REGED', 'UP'))).toEqual({ name: 'ct-hz-1', state: 'REGED', status: 'UP', ok: true });
+    expect(parseGatewayStatus('ct-hz-1', body('REGED', 'UP'))).toEqual({
+      name: 'ct-hz-1',
+      state: 'REGED',
+      status: 'UP',
+      ok: true,
+    });
     expect(parseGatewayStatus('cu-sh', body('NOREG', 'UP (ping)')).ok).toBe(true);
     expect(parseGatewayStatus('ct-hz-1', body('FAIL_WAIT', 'DOWN')).ok).toBe(false);
-    expect(parseGatewayStatus('nope', 'Invalid Gateway!\n')).toEqual({ name: 'nope', state: 'MISSING', status: 'DOWN', ok: false });
+    expect(parseGatewayStatus('nope', 'Invalid Gateway!\n')).toEqual({
+      name: 'nope',
+      state: 'MISSING',
+      status: 'DOWN',
+      ok: false,
+    });
   });
 });
 
 describe('freeswitch-gateway in the sandbox', () => {
   it('provides trunks named after the gateways with the rewrite rules, and the caller-ID pool', async () => {
     const plugin = await loadPlugin(import.meta.dirname);
-    const trunks = await plugin.invoke<{ id: string; capacity: number; gateway: string; dialPrefix?: string }[]>('trunks', [registered]);
+    const trunks = await plugin.invoke<{ id: string; capacity: number; gateway: string; dialPrefix?: string }[]>('trunks', [
+      registered,
+    ]);
     expect(trunks.map((t) => [t.id, t.gateway, t.capacity, t.dialPrefix])).toEqual([
       ['ct-hz-1', 'ct-hz-1', 30, '9'],
       ['ct-hz-2', 'ct-hz-2', 60, '9'],

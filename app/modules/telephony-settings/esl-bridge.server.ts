@@ -8,7 +8,9 @@ const ALLOWED = /^(?:status|sofia status|sofia status gateway [A-Za-z0-9_.-]{1,6
 
 export async function pluginEslApi(command: string): Promise<string> {
   if (!ALLOWED.test(command)) {
-    throw new Error(`esl command not allowed for plugins: ${JSON.stringify(command.slice(0, 80))} (only status, sofia status, sofia status gateway <name>)`);
+    throw new Error(
+      `esl command not allowed for plugins: ${JSON.stringify(command.slice(0, 80))} (only status, sofia status, sofia status gateway <name>)`,
+    );
   }
   const settings = await readSwitchSettings();
   if (settings.kind !== 'freeswitch' || !settings.freeswitch) {

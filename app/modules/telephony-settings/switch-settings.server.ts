@@ -72,7 +72,7 @@ export async function saveSwitchSettings(actor: AuditActor, input: unknown): Pro
   return { ok: true };
 }
 
-export type TestResult = ({ ok: false; errors: Record<string, string> } | { ok: true; result: FreeswitchTestResult });
+export type TestResult = { ok: false; errors: Record<string, string> } | { ok: true; result: FreeswitchTestResult };
 
 /** Tests the ESL address of the form, with the typed password or else the stored one. */
 export async function testSwitchConnection(actor: AuditActor, input: unknown): Promise<TestResult> {
@@ -97,9 +97,9 @@ export async function testSwitchConnection(actor: AuditActor, input: unknown): P
  * advisory lock is opened when its dialer starts (dialer.server.ts), so its backend start is the
  * dialer's start. A dialer that owns no task yet is not visible here.
  */
-export async function runningDialers(): Promise<{ startedAt: Date; tasks: number }[]> {
-  const rows = await prisma.$queryRaw<{ startedAt: Date; tasks: number }[]>`
-    SELECT a.backend_start AS "startedAt", count(t.id)::int AS tasks
+export async function runningDialers(): Promise<{ pid: number; startedAt: Date; tasks: number }[]> {
+  const rows = await prisma.$queryRaw<{ pid: number; startedAt: Date; tasks: number }[]>`
+    SELECT a.pid, a.backend_start AS "startedAt", count(t.id)::int AS tasks
     FROM pg_locks l
     JOIN pg_stat_activity a ON a.pid = l.pid
     JOIN "Task" t ON l.objid::bigint = (hashtext('waihu:task:' || t.id::text)::bigint & 4294967295)

@@ -41,7 +41,8 @@ export interface SwitchForm {
   directoryKey?: string;
 }
 
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:]+\]?)$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:]+\]?)$/;
 /** Engine and voice go into `speak <engine>|<voice>|<text>`: no separators. */
 const TTS_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -72,7 +73,10 @@ const Freeswitch = Connection.extend({
       }
       if (url.protocol === 'wss:') return;
       if (url.protocol === 'ws:' && LOOPBACK.has(url.hostname)) return;
-      ctx.addIssue({ code: 'custom', message: url.protocol === 'ws:' ? 'telephony.errors.wssRequired' : 'telephony.errors.vertoUrl' });
+      ctx.addIssue({
+        code: 'custom',
+        message: url.protocol === 'ws:' ? 'telephony.errors.wssRequired' : 'telephony.errors.vertoUrl',
+      });
     }),
   vertoDomain: z.string().trim().min(1, 'telephony.errors.required').regex(HOST, 'telephony.errors.host'),
   amd: z.enum(AMD_MODES, { message: 'telephony.errors.amd' }),
@@ -80,7 +84,10 @@ const Freeswitch = Connection.extend({
     .string()
     .trim()
     .max(500, 'telephony.errors.tooLong')
-    .refine((p) => p === '' || ((p.startsWith('/') || p.startsWith('$${')) && !p.split('/').includes('..')), 'telephony.errors.path')
+    .refine(
+      (p) => p === '' || ((p.startsWith('/') || p.startsWith('$${')) && !p.split('/').includes('..')),
+      'telephony.errors.path',
+    )
     .optional(),
   ttsEngine: z.string().trim().regex(TTS_NAME, 'telephony.errors.ttsName'),
   ttsVoice: z.string().trim().regex(TTS_NAME, 'telephony.errors.ttsName'),

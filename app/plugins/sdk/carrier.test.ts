@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { chooseCallerId, DialStringError, dialString, landlineAreaCode, rewriteNumber, ruleProblem } from './carrier';
 
 describe('number rewriting and dial strings', () => {
-  const trunk = { id: 'ct-hz-1', dialPrefix: '9', rewrite: [{ match: '^\\+86', replace: '' }, { match: '^(0571)?(\\d{8})$', replace: '0571$2' }] };
+  const trunk = {
+    id: 'ct-hz-1',
+    dialPrefix: '9',
+    rewrite: [
+      { match: '^\\+86', replace: '' },
+      { match: '^(0571)?(\\d{8})$', replace: '0571$2' },
+    ],
+  };
 
   it('applies the rules in order, then the prefix', () => {
     expect(rewriteNumber('+8613800138000', trunk.rewrite)).toBe('13800138000');

@@ -50,10 +50,13 @@ export function dialString(
 ): string {
   const dialled = rewriteNumber(number, trunk.rewrite, trunk.dialPrefix ?? '');
   if (!DIALLABLE.test(dialled)) {
-    throw new DialStringError(`trunk ${trunk.id} rewrites ${JSON.stringify(number)} to ${JSON.stringify(dialled)}, which is not a diallable number`);
+    throw new DialStringError(
+      `trunk ${trunk.id} rewrites ${JSON.stringify(number)} to ${JSON.stringify(dialled)}, which is not a diallable number`,
+    );
   }
   const gateway = trunk.gateway ?? trunk.id;
-  if (!/^[A-Za-z0-9_.-]+$/.test(gateway)) throw new DialStringError(`gateway name ${JSON.stringify(gateway)} is not usable in a dial string`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(gateway))
+    throw new DialStringError(`gateway name ${JSON.stringify(gateway)} is not usable in a dial string`);
   return `sofia/gateway/${gateway}/${dialled}`;
 }
 

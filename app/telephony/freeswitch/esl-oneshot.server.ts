@@ -73,14 +73,16 @@ export function eslApiSession(target: EslTarget, commands: string[]): Promise<st
       buffer = cut.rest;
       for (const frame of cut.frames) {
         const type = frame.headers['Content-Type'];
-        if (type === 'text/rude-rejection') return finish(new EslError(`the Event Socket at ${where} refused this address (ACL): ${frame.body.trim()}`));
+        if (type === 'text/rude-rejection')
+          return finish(new EslError(`the Event Socket at ${where} refused this address (ACL): ${frame.body.trim()}`));
         if (type === 'text/disconnect-notice') return finish(new EslError(`the Event Socket at ${where} closed the session`));
         if (stage === 'auth-request' && type === 'auth/request') {
           stage = 'auth-reply';
           socket.write(`auth ${target.password}\n\n`);
         } else if (stage === 'auth-reply' && type === 'command/reply') {
           const reply = frame.headers['Reply-Text'] ?? '';
-          if (!reply.startsWith('+OK')) return finish(new EslError(`the Event Socket at ${where} rejected the password (${reply})`));
+          if (!reply.startsWith('+OK'))
+            return finish(new EslError(`the Event Socket at ${where} rejected the password (${reply})`));
           stage = 'api';
           next();
         } else if (stage === 'api' && type === 'api/response') {
