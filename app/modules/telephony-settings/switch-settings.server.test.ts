@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 process.env.WAIHU_DATA_KEY = randomBytes(32).toString('base64');
 
 import { prisma } from '../../db/prisma.server';
 import { callHook, createInstallation, saveConfig } from '../../plugins/installations.server';
+import { dialableTask } from '../dialing/testing.server';
 import { pluginEslApi } from './esl-bridge.server';
-import { readSwitchSettings, saveSwitchSettings, switchSecrets, switchView, testSwitchConnection } from './switch-settings.server';
+import { readSwitchSettings, runningDialers, saveSwitchSettings, switchSecrets, switchView, testSwitchConnection } from './switch-settings.server';
 
 // Frames recorded from FreeSWITCH 1.11.1 (shared/fixtures/freeswitch/esl-api-commands.jsonl lines 1,
 // 3, 7, 9 and esl-auth-bad-password.jsonl line 3), replayed byte for byte.
@@ -185,5 +187,25 @@ describe('Event Socket for plugins', () => {
     const out = await callHook(row.id, 'healthCheck', [], { allowDisabled: true });
     expect(out.ok).toBe(false);
     expect(out.error).toContain('the switch is the embedded simulator');
+  });
+});
+
+describe('running dialers', () => {
+  it('shows when each dialer that owns a task started, from the connection holding the task lock', async () => {
+    expect(await runningDialers()).toEqual([]);
+    const { taskId } = await dialableTask(3, '1390009');
+    const locks = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await locks.connect();
+    try {
+      // The statement dialer.server.ts takes a task with.
+      await locks.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`waihu:task:${taskId}`]);
+      const dialers = await runningDialers();
+      expect(dialers).toHaveLength(1);
+      expect(dialers[0]?.tasks).toBe(1);
+      expect(dialers[0]?.startedAt).toBeInstanceOf(Date);
+    } finally {
+      await locks.end();
+    }
+    expect(await runningDialers()).toEqual([]);
   });
 });
