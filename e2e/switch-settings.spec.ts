@@ -13,7 +13,9 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-test('admin configures FreeSWITCH as the switch: field errors, sealed password, test connection, back to the simulator', async ({ page }) => {
+test('admin configures FreeSWITCH as the switch: field errors, sealed password, test connection, back to the simulator', async ({
+  page,
+}) => {
   await loginAs(page, 'admin');
   await page.goto('/config');
   await page.getByRole('link', { name: 'Switch' }).first().click();

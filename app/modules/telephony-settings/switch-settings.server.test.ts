@@ -9,7 +9,14 @@ import { prisma } from '../../db/prisma.server';
 import { callHook, createInstallation, saveConfig } from '../../plugins/installations.server';
 import { dialableTask } from '../dialing/testing.server';
 import { pluginEslApi } from './esl-bridge.server';
-import { readSwitchSettings, runningDialers, saveSwitchSettings, switchSecrets, switchView, testSwitchConnection } from './switch-settings.server';
+import {
+  readSwitchSettings,
+  runningDialers,
+  saveSwitchSettings,
+  switchSecrets,
+  switchView,
+  testSwitchConnection,
+} from './switch-settings.server';
 
 // Frames recorded from FreeSWITCH 1.11.1 (shared/fixtures/freeswitch/esl-api-commands.jsonl lines 1,
 // 3, 7, 9 and esl-auth-bad-password.jsonl line 3), replayed byte for byte.
@@ -81,7 +88,14 @@ describe('switch settings', () => {
   it('rejects bad fields with their names and stores nothing', async () => {
     const out = await saveSwitchSettings(
       actor,
-      form({ eslPort: 70000, vertoUrl: 'ws://fs.example.com:8081', eslHost: 'bad host!', ttsVoice: 'a|b', recordingPath: 'relative/dir', directoryKey: 'short' }),
+      form({
+        eslPort: 70000,
+        vertoUrl: 'ws://fs.example.com:8081',
+        eslHost: 'bad host!',
+        ttsVoice: 'a|b',
+        recordingPath: 'relative/dir',
+        directoryKey: 'short',
+      }),
     );
     expect(out).toEqual({
       ok: false,
@@ -94,14 +108,19 @@ describe('switch settings', () => {
         directoryKey: 'telephony.errors.keyLength',
       },
     });
-    expect(await saveSwitchSettings(actor, form({ eslPassword: '' }))).toEqual({ ok: false, errors: { eslPassword: 'telephony.errors.required' } });
+    expect(await saveSwitchSettings(actor, form({ eslPassword: '' }))).toEqual({
+      ok: false,
+      errors: { eslPassword: 'telephony.errors.required' },
+    });
     expect(await readSwitchSettings()).toEqual({ kind: 'sim' });
     expect(await audits('telephony.switch.save')).toHaveLength(0);
   });
 
   it('allows ws:// only for a loopback Verto address', async () => {
     expect(await saveSwitchSettings(actor, form({ vertoUrl: 'ws://127.0.0.1:8081' }))).toEqual({ ok: true });
-    expect(await saveSwitchSettings(actor, form({ vertoUrl: 'http://fs.example.com' }))).toMatchObject({ errors: { vertoUrl: 'telephony.errors.vertoUrl' } });
+    expect(await saveSwitchSettings(actor, form({ vertoUrl: 'http://fs.example.com' }))).toMatchObject({
+      errors: { vertoUrl: 'telephony.errors.vertoUrl' },
+    });
   });
 
   it('stores the exact shape with sealed secrets, keeps them when left empty, and audits without them', async () => {
@@ -131,7 +150,11 @@ describe('switch settings', () => {
     expect((await readSwitchSettings()).freeswitch?.amd).toBe('amd');
 
     const saves = await audits('telephony.switch.save');
-    expect(saves.at(-2)?.details).toMatchObject({ kind: 'freeswitch', eslPort: port, secretsChanged: ['eslPassword', 'directoryKey'] });
+    expect(saves.at(-2)?.details).toMatchObject({
+      kind: 'freeswitch',
+      eslPort: port,
+      secretsChanged: ['eslPassword', 'directoryKey'],
+    });
     expect(saves.at(-1)?.details).toMatchObject({ amd: 'amd', secretsChanged: [] });
     expect(JSON.stringify(saves.map((s) => s.details))).not.toMatch(/ClueCon|directory-key-0123|v1:/);
   });
@@ -154,14 +177,26 @@ describe('test connection', () => {
 
   it('says when the password is wrong, nothing listens, or the port is invalid; every test is audited without the password', async () => {
     const bad = await testSwitchConnection(actor, { eslHost: '127.0.0.1', eslPort: port, eslPassword: 'not-the-password' });
-    expect(bad).toMatchObject({ ok: true, result: { ok: false, error: expect.stringContaining('rejected the password (-ERR invalid)') } });
+    expect(bad).toMatchObject({
+      ok: true,
+      result: { ok: false, error: expect.stringContaining('rejected the password (-ERR invalid)') },
+    });
     const closed = net.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const deadPort = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const refused = await testSwitchConnection(actor, { eslHost: '127.0.0.1', eslPort: deadPort, eslPassword: 'x' });
-    expect(refused).toMatchObject({ ok: true, result: { ok: false, error: `cannot reach the Event Socket at 127.0.0.1:${deadPort}: connection refused (is mod_event_socket listening there?)` } });
-    expect(await testSwitchConnection(actor, { eslHost: '127.0.0.1', eslPort: 0 })).toEqual({ ok: false, errors: { eslPort: 'telephony.errors.port' } });
+    expect(refused).toMatchObject({
+      ok: true,
+      result: {
+        ok: false,
+        error: `cannot reach the Event Socket at 127.0.0.1:${deadPort}: connection refused (is mod_event_socket listening there?)`,
+      },
+    });
+    expect(await testSwitchConnection(actor, { eslHost: '127.0.0.1', eslPort: 0 })).toEqual({
+      ok: false,
+      errors: { eslPort: 'telephony.errors.port' },
+    });
     const tests = await audits('telephony.switch.test');
     expect(tests.map((t) => (t.details as { ok: boolean }).ok)).toEqual([true, false, false]);
     expect(JSON.stringify(tests.map((t) => t.details))).not.toContain('not-the-password');
@@ -178,7 +213,13 @@ describe('Event Socket for plugins', () => {
 
   it('reaches the freeswitch-gateway health check through the sandbox, and fails clearly on the simulator', async () => {
     const row = await createInstallation(actor, 'freeswitch-gateway', 'Carrier A');
-    await expect(saveConfig(actor, row.id, { auth: 'register', username: 'u', gateways: [{ name: 'gw', proxy: 'sip.example', capacity: 30 }] })).rejects.toMatchObject({
+    await expect(
+      saveConfig(actor, row.id, {
+        auth: 'register',
+        username: 'u',
+        gateways: [{ name: 'gw', proxy: 'sip.example', capacity: 30 }],
+      }),
+    ).rejects.toMatchObject({
       code: 'invalid_config',
       fields: { password: 'required when the gateway registers' },
     });
