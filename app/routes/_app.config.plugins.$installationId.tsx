@@ -2,7 +2,7 @@ import { json, redirect } from '@remix-run/node';
 import { Link, useFetcher, useLoaderData, useRevalidator } from '@remix-run/react';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { Alert, App, Badge, Button, Card, Descriptions, Popconfirm, Space, Switch, Table, Tag, Typography } from 'antd';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { withPermission } from '../modules/auth/guard.server';
@@ -93,6 +93,8 @@ export default function PluginInstallationPage() {
   const revalidator = useRevalidator();
   const result = fetcher.data;
   const pending = fetcher.state !== 'idle' ? (fetcher.json as { intent?: string } | undefined)?.intent : undefined;
+  // What the admin submitted, shown until it is saved: a refused save must not wipe the form.
+  const [draft, setDraft] = useState<Record<string, unknown> | null>(null);
 
   useEffect(() => {
     if (fetcher.state !== 'idle' || !result || !('ok' in result)) return;
@@ -105,6 +107,7 @@ export default function PluginInstallationPage() {
       if (result.health.ok) void message.success(text);
       else void message.error(text);
     } else if (result.intent !== 'gatewayXml') {
+      if (result.intent === 'saveConfig') setDraft(null);
       void message.success(t('plugins.saved'));
     }
   }, [fetcher.state, result, message, t]);
@@ -196,11 +199,14 @@ export default function PluginInstallationPage() {
               key={JSON.stringify([data.config, data.secretsSet])}
               schema={data.configSchema as RJSFSchema}
               uiSchema={uiSchema}
-              formData={data.config}
+              formData={draft ?? data.config}
               extraErrors={serverErrors}
               disabled={pending === 'saveConfig'}
               submitText={t('common.save')}
-              onSubmit={(config) => post({ intent: 'saveConfig', config })}
+              onSubmit={(config) => {
+                setDraft(config);
+                post({ intent: 'saveConfig', config });
+              }}
             />
           </div>
         ) : null}

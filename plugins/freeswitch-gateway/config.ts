@@ -29,7 +29,8 @@ export interface FreeswitchGatewayConfig {
   pingSeconds?: number;
   gateways?: GatewayEntry[];
   codecs?: Codec[];
-  rewrite?: RewriteRule[];
+  /** `replace` is absent when the form left it empty (= remove what matched). */
+  rewrite?: (Omit<RewriteRule, 'replace'> & { replace?: string })[];
   dialPrefix?: string;
   callerIds?: { number: string; areaCode?: string; dailyCap?: number; gateway?: string }[];
 }

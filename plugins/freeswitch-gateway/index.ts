@@ -24,8 +24,10 @@ export default definePlugin<'carrier', FreeswitchGatewayConfig>({
       auth: {
         type: 'string',
         title: 'Authentication',
-        enum: ['register', 'ip'],
-        enumNames: ['Register (username/password)', 'IP authentication'],
+        oneOf: [
+          { const: 'register', title: 'Register (username/password)' },
+          { const: 'ip', title: 'IP authentication (no registration)' },
+        ],
         default: 'register',
       },
       username: { type: 'string', title: 'SIP username', maxLength: 128 },
@@ -66,10 +68,11 @@ export default definePlugin<'carrier', FreeswitchGatewayConfig>({
         title: 'Number rewrite rules (applied in order)',
         items: {
           type: 'object',
-          required: ['match', 'replace'],
+          // An empty replacement (strip what matched) arrives as a missing field from the form.
+          required: ['match'],
           properties: {
             match: { type: 'string', title: 'Pattern (regular expression)', minLength: 1, maxLength: 200 },
-            replace: { type: 'string', title: 'Replacement ($1 = first group)', maxLength: 64 },
+            replace: { type: 'string', title: 'Replacement ($1 = first group; empty = remove)', maxLength: 64 },
           },
         },
         default: [{ match: '^\\+86', replace: '' }],
@@ -117,7 +120,7 @@ export default definePlugin<'carrier', FreeswitchGatewayConfig>({
         capacity: g.capacity,
         gateway: g.name,
         dialPrefix: config.dialPrefix || undefined,
-        rewrite: config.rewrite ?? [],
+        rewrite: (config.rewrite ?? []).map((r) => ({ match: r.match, replace: r.replace ?? '' })),
         regions: ['CN'],
       }));
     },

@@ -20,7 +20,7 @@ export function validateGatewayConfig(config: FreeswitchGatewayConfig): Record<s
     else seen.set(g.name, i);
   });
   (config.rewrite ?? []).forEach((rule, i) => {
-    const problem = ruleProblem(rule);
+    const problem = ruleProblem({ match: rule.match, replace: rule.replace ?? '' });
     if (problem) errors[`rewrite.${i}.${/replacement/.test(problem) ? 'replace' : 'match'}`] = problem;
   });
   const numbers = new Map<string, number>();
