@@ -55,7 +55,12 @@ const Connection = z.object({
     .int('telephony.errors.port')
     .min(1, 'telephony.errors.port')
     .max(65535, 'telephony.errors.port'),
-  eslPassword: z.string().max(256, 'telephony.errors.tooLong').optional(),
+  // One line: the password is sent as `auth <password>` and a line break would start a new command.
+  eslPassword: z
+    .string()
+    .max(256, 'telephony.errors.tooLong')
+    .regex(/^[^\r\n]*$/, 'telephony.errors.oneLine')
+    .optional(),
 });
 
 const Freeswitch = Connection.extend({
@@ -94,6 +99,7 @@ const Freeswitch = Connection.extend({
   directoryKey: z
     .string()
     .refine((k) => k === '' || k.length >= 16, 'telephony.errors.keyLength')
+    .refine((k) => /^[\x21-\x7e]*$/.test(k), 'telephony.errors.printable')
     .optional(),
 });
 

@@ -42,7 +42,9 @@ export function takeFrames(buffer: Buffer): { frames: Frame[]; rest: Buffer } {
 
 /** Runs `api <command>` for each command in order; resolves with the response bodies. */
 export function eslApiSession(target: EslTarget, commands: string[]): Promise<string[]> {
-  for (const c of commands) if (/[\r\n]/.test(c)) return Promise.reject(new EslError('a command must be one line'));
+  for (const c of [...commands, target.password]) {
+    if (/[\r\n]/.test(c)) return Promise.reject(new EslError('commands and the password must be one line each'));
+  }
   const where = `${target.host}:${target.port}`;
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: target.host, port: target.port });
