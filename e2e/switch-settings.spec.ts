@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { loginAs } from './fixtures';
 
 const PASSWORD = 'e2e-esl-Passw0rd-9f3';
@@ -13,6 +13,15 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
+async function fillFreeswitch(page: Page, port: string, vertoUrl: string) {
+  await page.getByRole('radio', { name: 'FreeSWITCH' }).check();
+  await page.getByTestId('esl-host').fill('127.0.0.1');
+  await page.getByTestId('esl-port').fill(port);
+  await page.getByTestId('esl-password').fill(PASSWORD);
+  await page.getByTestId('verto-url').fill(vertoUrl);
+  await page.getByTestId('verto-domain').fill('fs.example.com');
+}
+
 test('admin configures FreeSWITCH as the switch: field errors, sealed password, test connection, back to the simulator', async ({
   page,
 }) => {
@@ -23,12 +32,7 @@ test('admin configures FreeSWITCH as the switch: field errors, sealed password, 
   await expect(page.getByRole('radio', { name: 'Embedded simulator' })).toBeChecked();
 
   // Invalid: a port out of range and a plain ws:// Verto URL for a remote host. Nothing is saved.
-  await page.getByRole('radio', { name: 'FreeSWITCH' }).check();
-  await page.getByTestId('esl-host').fill('127.0.0.1');
-  await page.getByTestId('esl-port').fill('70000');
-  await page.getByTestId('esl-password').fill(PASSWORD);
-  await page.getByTestId('verto-url').fill('ws://fs.example.com:8081');
-  await page.getByTestId('verto-domain').fill('fs.example.com');
+  await fillFreeswitch(page, '70000', 'ws://fs.example.com:8081');
   await page.getByTestId('save-switch').click();
   await expect(page.getByTestId('error-eslPort')).toHaveText('A port from 1 to 65535');
   await expect(page.getByTestId('error-vertoUrl')).toHaveText(
@@ -38,12 +42,7 @@ test('admin configures FreeSWITCH as the switch: field errors, sealed password, 
   await expect(page.getByRole('radio', { name: 'Embedded simulator' })).toBeChecked();
 
   // Valid: saved; after a reload the password box is empty but marked as stored.
-  await page.getByRole('radio', { name: 'FreeSWITCH' }).check();
-  await page.getByTestId('esl-host').fill('127.0.0.1');
-  await page.getByTestId('esl-port').fill('8021');
-  await page.getByTestId('esl-password').fill(PASSWORD);
-  await page.getByTestId('verto-url').fill('wss://fs.example.com:8082');
-  await page.getByTestId('verto-domain').fill('fs.example.com');
+  await fillFreeswitch(page, '8021', 'wss://fs.example.com:8082');
   await page.getByRole('radio', { name: 'mod_avmd (beep)' }).check();
   await page.getByTestId('recording-path').fill('/var/lib/freeswitch/recordings/waihu');
   await page.getByTestId('save-switch').click();

@@ -83,29 +83,18 @@ class SandboxProcess {
   }
 
   private onMessage(child: ChildProcess, message: FromChild) {
-    if (message.type === 'esl') {
-      const pending = this.pending.get(message.callId);
+    if (message.type === 'kv' || message.type === 'esl') {
+      const call = this.pending.get(message.callId)?.call;
       const reply = (r: Omit<Extract<ToChild, { type: 'kv-reply' }>, 'type' | 'reqId'>) =>
         child.connected && child.send({ type: 'kv-reply', reqId: message.reqId, ...r } satisfies ToChild);
-      if (!pending?.call.esl) {
-        reply({ ok: false, error: 'This plugin has no Event Socket access (capabilities.esl)' });
+      const work = message.type === 'kv' ? call?.kv?.(message.op, message.key, message.value) : call?.esl?.(message.command);
+      if (!work) {
+        const missing =
+          message.type === 'kv' ? 'no key-value store in this context' : 'no Event Socket access (capabilities.esl)';
+        reply({ ok: false, error: `This plugin has ${missing}` });
         return;
       }
-      pending.call.esl(message.command).then(
-        (value) => reply({ ok: true, value }),
-        (error: Error) => reply({ ok: false, error: error.message }),
-      );
-      return;
-    }
-    if (message.type === 'kv') {
-      const pending = this.pending.get(message.callId);
-      const reply = (r: Omit<Extract<ToChild, { type: 'kv-reply' }>, 'type' | 'reqId'>) =>
-        child.connected && child.send({ type: 'kv-reply', reqId: message.reqId, ...r } satisfies ToChild);
-      if (!pending?.call.kv) {
-        reply({ ok: false, error: 'This plugin has no key-value store in this context' });
-        return;
-      }
-      pending.call.kv(message.op, message.key, message.value).then(
+      work.then(
         (value) => reply({ ok: true, value: value ?? null }),
         (error: Error) => reply({ ok: false, error: error.message }),
       );

@@ -69,6 +69,15 @@ export default function SwitchSettingsPage() {
       ? { validateStatus: 'error' as const, help: <span data-testid={`error-${name}`}>{t(errors[name] as string)}</span> }
       : {};
   const tested = test.state === 'idle' && test.data?.ok && 'result' in test.data ? test.data.result : undefined;
+  /** An empty password box: secrets are never sent to the browser; empty on save keeps the stored one. */
+  const secretBox = (testId: string, stored: boolean, width: number) => (
+    <Input.Password
+      data-testid={testId}
+      autoComplete="new-password"
+      style={{ width }}
+      placeholder={stored ? t('telephony.secretKeep') : t('telephony.secretEnter')}
+    />
+  );
   const values = () => JSON.parse(JSON.stringify(form.getFieldsValue(true))) as Record<string, unknown>;
 
   return (
@@ -109,12 +118,7 @@ export default function SwitchSettingsPage() {
                 }
                 {...field('eslPassword')}
               >
-                <Input.Password
-                  data-testid="esl-password"
-                  autoComplete="new-password"
-                  style={{ width: 260 }}
-                  placeholder={settings.eslPasswordStored ? t('telephony.secretKeep') : t('telephony.secretEnter')}
-                />
+                {secretBox('esl-password', settings.eslPasswordStored, 260)}
               </Form.Item>
             </Space>
             <Space style={{ marginBottom: 16 }} wrap>
@@ -179,12 +183,7 @@ export default function SwitchSettingsPage() {
               }
               {...field('directoryKey')}
             >
-              <Input.Password
-                data-testid="directory-key"
-                autoComplete="new-password"
-                style={{ width: 320 }}
-                placeholder={settings.directoryKeyStored ? t('telephony.secretKeep') : t('telephony.secretEnter')}
-              />
+              {secretBox('directory-key', settings.directoryKeyStored, 320)}
             </Form.Item>
             <Typography.Title level={5}>{t('telephony.media')}</Typography.Title>
             <Form.Item name="amd" label={t('telephony.amd')} extra={t('telephony.amdHelp')} {...field('amd')}>
