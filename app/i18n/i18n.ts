@@ -15,6 +15,8 @@ import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
 import tasksEn from './locales/tasks/en.json';
 import tasksZhCN from './locales/tasks/zh-CN.json';
+import telephonyEn from './locales/telephony/en.json';
+import telephonyZhCN from './locales/telephony/zh-CN.json';
 import workstationEn from './locales/workstation/en.json';
 import workstationZhCN from './locales/workstation/zh-CN.json';
 import wrapupEn from './locales/wrapup/en.json';
@@ -40,6 +42,7 @@ export const resources = {
       workstation: workstationZhCN,
       wrapup: wrapupZhCN,
       performance: performanceZhCN,
+      telephony: telephonyZhCN,
     },
   },
   en: {
@@ -54,6 +57,7 @@ export const resources = {
       workstation: workstationEn,
       wrapup: wrapupEn,
       performance: performanceEn,
+      telephony: telephonyEn,
     },
   },
 } as const;

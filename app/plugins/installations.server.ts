@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { prisma } from '../db/prisma.server';
 import type { Prisma } from '../generated/prisma/client';
 import { type AuditActor, audit } from '../modules/audit/audit.server';
+import { pluginEslApi } from '../modules/telephony-settings/esl-bridge.server';
 import { logger } from '../utils/logger.server';
 import { validateConfig } from './config-validation';
 import { resolveOrigins } from './manifest';
@@ -81,6 +82,7 @@ export async function installationView(id: string) {
     configSchema: schema ? browserSchema(schema, secretsSet) : null,
     uiSchema: description && !(description instanceof Error) ? description.uiSchema : {},
     secretPaths: schema ? secretPaths(schema) : [],
+    hooks: description && !(description instanceof Error) ? description.hooks : [],
     secretsSet,
     allowedOrigins: plugin ? resolveOrigins(plugin.manifest.capabilities, row.config) : [],
   };
@@ -107,7 +109,7 @@ export async function saveConfig(actor: AuditActor, id: string, submitted: Recor
   const { configSchema } = await describePlugin(plugin);
   const stored = openSecrets(row.secrets);
   const { config, changedSecrets } = mergeSubmitted(configSchema, submitted, stored);
-  const errors = validateConfig(configSchema, config);
+  const errors = validateConfig(configSchema, config) ?? (await pluginChecks(row, plugin, config));
   if (errors) throw new InstallationError('invalid_config', 'The config does not match the plugin schema', errors);
   const { plain, secrets } = splitConfig(configSchema, config);
   await prisma.pluginInstallation.update({
@@ -136,7 +138,7 @@ export async function setEnabled(actor: AuditActor, id: string, enabled: boolean
   if (enabled) {
     if (!plugin) throw new InstallationError('plugin_missing', `Plugin ${row.pluginId} is not installed`);
     const { configSchema } = await describePlugin(plugin);
-    const errors = validateConfig(configSchema, fullConfig(row));
+    const errors = validateConfig(configSchema, fullConfig(row)) ?? (await pluginChecks(row, plugin, fullConfig(row)));
     if (errors) throw new InstallationError('invalid_config', 'Save a valid config before enabling', errors);
   }
   await prisma.pluginInstallation.update({ where: { id }, data: { enabled } });
@@ -147,6 +149,23 @@ export async function deleteInstallation(actor: AuditActor, id: string) {
   const { row } = await load(id);
   await prisma.pluginInstallation.delete({ where: { id } });
   await audit(actor, 'plugins.uninstall', id, { pluginId: row.pluginId, name: row.name });
+}
+
+/** The plugin's own `validateConfig` hook, for rules its JSON Schema cannot express; null when valid. */
+async function pluginChecks(row: Row, plugin: RegisteredPlugin, config: Record<string, unknown>) {
+  const description = await describePlugin(plugin);
+  if (!description.hooks.includes('validateConfig')) return null;
+  const outcome = await runHook({
+    code: description.code,
+    hook: 'validateConfig',
+    args: [config],
+    config,
+    installation: { id: row.id, pluginId: row.pluginId, pluginVersion: plugin.manifest.version },
+    allowedOrigins: [],
+  });
+  if (!outcome.ok) return { _form: `The plugin could not check the config: ${outcome.error}` };
+  const errors = (outcome.value ?? {}) as Record<string, string>;
+  return Object.keys(errors).length ? errors : null;
 }
 
 function kvFor(installationId: string): KvHandler {
@@ -201,6 +220,7 @@ export async function callHook(id: string, hook: string, args: unknown[] = [], o
       installation: { id: row.id, pluginId: row.pluginId, pluginVersion: plugin.manifest.version },
       allowedOrigins: resolveOrigins(plugin.manifest.capabilities, config),
       kv: kvFor(row.id),
+      ...(plugin.manifest.capabilities.esl ? { esl: pluginEslApi } : {}),
     });
   } catch (error) {
     const message = error instanceof PluginError ? error.message : `Host error: ${(error as Error).message}`;
@@ -237,6 +257,41 @@ export async function runHealthCheck(actor: AuditActor, id: string): Promise<{ o
   await prisma.pluginInstallation.update({ where: { id }, data: { lastHealthAt: new Date(), lastHealthOk: result.ok } });
   await audit(actor, 'plugins.healthCheck', id, { pluginId: row.pluginId, ok: result.ok });
   return result;
+}
+
+export interface GatewayFile {
+  fileName: string;
+  content: string;
+}
+
+const MASK = '••••••••';
+const xmlEscaped = (v: string) =>
+  v.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+
+/**
+ * The FreeSWITCH files of a carrier installation (its `gatewayXml` hook). `masked` replaces every
+ * stored secret, raw or XML-escaped, for display; the unmasked files are for download only and each
+ * download is audited.
+ */
+export async function gatewayFiles(id: string, options: { masked: boolean; actor?: AuditActor }): Promise<GatewayFile[]> {
+  const { row } = await load(id);
+  const outcome = await callHook(id, 'gatewayXml', [fullConfig(row)], { allowDisabled: true });
+  if (!outcome.ok) throw new InstallationError('invalid_config', outcome.error ?? 'gatewayXml failed');
+  const files = (Array.isArray(outcome.value) ? outcome.value : []) as GatewayFile[];
+  if (!options.masked) {
+    if (options.actor) {
+      await audit(options.actor, 'plugins.downloadGatewayXml', id, {
+        pluginId: row.pluginId,
+        files: files.map((f) => f.fileName),
+      });
+    }
+    return files;
+  }
+  const secrets = Object.values(openSecrets(row.secrets)).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return files.map((f) => ({
+    fileName: f.fileName,
+    content: secrets.reduce((text, secret) => text.split(xmlEscaped(secret)).join(MASK).split(secret).join(MASK), f.content),
+  }));
 }
 
 export async function listCalls(id: string, take = 50) {

@@ -21,7 +21,7 @@ export const ManifestSchema = z.strictObject({
   version: z.string().regex(SEMVER, 'must be a semantic version like 1.2.3'),
   kind: z.enum(['carrier', 'crm', 'notify']),
   publisher: z.string().optional(),
-  capabilities: z.strictObject({ fetch: z.array(FetchCapability).default([]) }),
+  capabilities: z.strictObject({ fetch: z.array(FetchCapability).default([]), esl: z.boolean().optional() }),
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -94,7 +94,7 @@ export async function describePlugin(plugin: RegisteredPlugin): Promise<PluginDe
     kind: string;
     configSchema?: JsonSchema;
     uiSchema?: JsonSchema;
-    capabilities?: { fetch?: string[] };
+    capabilities?: { fetch?: string[]; esl?: boolean };
     hooks: string[];
   };
   const problems: string[] = [];
@@ -104,6 +104,9 @@ export async function describePlugin(plugin: RegisteredPlugin): Promise<PluginDe
   const declared = JSON.stringify([...(def.capabilities?.fetch ?? [])].sort());
   if (declared !== JSON.stringify([...manifest.capabilities.fetch].sort())) {
     problems.push(`capabilities.fetch ${declared} ≠ manifest ${JSON.stringify(manifest.capabilities.fetch)}`);
+  }
+  if (!!def.capabilities?.esl !== !!manifest.capabilities.esl) {
+    problems.push(`capabilities.esl ${!!def.capabilities?.esl} ≠ manifest ${!!manifest.capabilities.esl}`);
   }
   const missing = HOOKS[manifest.kind].required.filter((h) => !def.hooks.includes(h));
   if (missing.length) problems.push(`missing hooks: ${missing.join(', ')}`);

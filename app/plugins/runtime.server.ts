@@ -10,7 +10,7 @@ import {
   type LogEntry,
   type ToChild,
 } from './runtime/protocol';
-import type { KvHandler } from './runtime/sandbox';
+import type { EslHandler, KvHandler } from './runtime/sandbox';
 
 // The host side of the plugin runtime. Hook calls run in a separate sandbox process (child.ts),
 // each in a fresh isolated-vm isolate with a memory and a time limit. If that process dies (V8
@@ -27,6 +27,8 @@ export interface HookCall {
   allowedOrigins: string[];
   limits?: Partial<Limits>;
   kv?: KvHandler;
+  /** `ctx.esl.api` for plugins that declare the capability. */
+  esl?: EslHandler;
 }
 
 export interface HookOutcome {
@@ -81,15 +83,18 @@ class SandboxProcess {
   }
 
   private onMessage(child: ChildProcess, message: FromChild) {
-    if (message.type === 'kv') {
-      const pending = this.pending.get(message.callId);
+    if (message.type === 'kv' || message.type === 'esl') {
+      const call = this.pending.get(message.callId)?.call;
       const reply = (r: Omit<Extract<ToChild, { type: 'kv-reply' }>, 'type' | 'reqId'>) =>
         child.connected && child.send({ type: 'kv-reply', reqId: message.reqId, ...r } satisfies ToChild);
-      if (!pending?.call.kv) {
-        reply({ ok: false, error: 'This plugin has no key-value store in this context' });
+      const work = message.type === 'kv' ? call?.kv?.(message.op, message.key, message.value) : call?.esl?.(message.command);
+      if (!work) {
+        const missing =
+          message.type === 'kv' ? 'no key-value store in this context' : 'no Event Socket access (capabilities.esl)';
+        reply({ ok: false, error: `This plugin has ${missing}` });
         return;
       }
-      pending.call.kv(message.op, message.key, message.value).then(
+      work.then(
         (value) => reply({ ok: true, value: value ?? null }),
         (error: Error) => reply({ ok: false, error: error.message }),
       );
@@ -131,6 +136,7 @@ class SandboxProcess {
       config: call.config ?? {},
       installation: call.installation,
       allowedOrigins: call.allowedOrigins,
+      esl: !!call.esl,
       limits,
     };
     return new Promise((resolve) => {

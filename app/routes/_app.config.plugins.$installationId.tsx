@@ -2,7 +2,7 @@ import { json, redirect } from '@remix-run/node';
 import { Link, useFetcher, useLoaderData, useRevalidator } from '@remix-run/react';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { Alert, App, Badge, Button, Card, Descriptions, Popconfirm, Space, Switch, Table, Tag, Typography } from 'antd';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { withPermission } from '../modules/auth/guard.server';
@@ -10,6 +10,7 @@ import { clientIp } from '../modules/auth/session.server';
 import { actionError } from '../plugins/action-errors.server';
 import {
   deleteInstallation,
+  gatewayFiles,
   InstallationError,
   installationView,
   listCalls,
@@ -41,10 +42,16 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('healthCheck') }),
   z.object({ intent: z.literal('setEnabled'), enabled: z.boolean() }),
   z.object({ intent: z.literal('delete') }),
+  z.object({ intent: z.literal('gatewayXml') }),
 ]);
 
 type ActionResult =
-  | { ok: true; intent: string; health?: { ok: boolean; message?: string } }
+  | {
+      ok: true;
+      intent: string;
+      health?: { ok: boolean; message?: string };
+      files?: { fileName: string; content: string }[];
+    }
   | { ok: false; errors: Record<string, string> };
 
 export const action = withPermission('plugins.manage', async ({ request, params, user }): Promise<ActionResult | Response> => {
@@ -66,6 +73,8 @@ export const action = withPermission('plugins.manage', async ({ request, params,
       case 'delete':
         await deleteInstallation(actor, installation.id);
         return redirect('/config/plugins');
+      case 'gatewayXml':
+        return { ok: true, intent: input.intent, files: await gatewayFiles(installation.id, { masked: true }) };
     }
   } catch (error) {
     return actionError(error);
@@ -84,6 +93,8 @@ export default function PluginInstallationPage() {
   const revalidator = useRevalidator();
   const result = fetcher.data;
   const pending = fetcher.state !== 'idle' ? (fetcher.json as { intent?: string } | undefined)?.intent : undefined;
+  // What the admin submitted, shown until it is saved: a refused save must not wipe the form.
+  const [draft, setDraft] = useState<Record<string, unknown> | null>(null);
 
   useEffect(() => {
     if (fetcher.state !== 'idle' || !result || !('ok' in result)) return;
@@ -95,7 +106,8 @@ export default function PluginInstallationPage() {
       const text = `${result.health.ok ? t('plugins.healthOk') : t('plugins.healthFailed')}${result.health.message ? `: ${result.health.message}` : ''}`;
       if (result.health.ok) void message.success(text);
       else void message.error(text);
-    } else {
+    } else if (result.intent !== 'gatewayXml') {
+      if (result.intent === 'saveConfig') setDraft(null);
       void message.success(t('plugins.saved'));
     }
   }, [fetcher.state, result, message, t]);
@@ -187,15 +199,57 @@ export default function PluginInstallationPage() {
               key={JSON.stringify([data.config, data.secretsSet])}
               schema={data.configSchema as RJSFSchema}
               uiSchema={uiSchema}
-              formData={data.config}
+              formData={draft ?? data.config}
               extraErrors={serverErrors}
               disabled={pending === 'saveConfig'}
               submitText={t('common.save')}
-              onSubmit={(config) => post({ intent: 'saveConfig', config })}
+              onSubmit={(config) => {
+                setDraft(config);
+                post({ intent: 'saveConfig', config });
+              }}
             />
           </div>
         ) : null}
       </Card>
+      {data.hooks.includes('gatewayXml') ? (
+        <Card
+          title={t('plugins.gatewayXml.title')}
+          style={{ marginBottom: 16 }}
+          extra={
+            <Button
+              data-testid="gateway-xml-preview"
+              loading={pending === 'gatewayXml'}
+              onClick={() => post({ intent: 'gatewayXml' })}
+            >
+              {t('plugins.gatewayXml.preview')}
+            </Button>
+          }
+        >
+          <Typography.Paragraph type="secondary">{t('plugins.gatewayXml.help')}</Typography.Paragraph>
+          {result && 'files' in result && result.files
+            ? result.files.map((file: { fileName: string; content: string }) => (
+                <div key={file.fileName} style={{ marginBottom: 12 }}>
+                  <Space>
+                    <Typography.Text strong>{file.fileName}</Typography.Text>
+                    <a
+                      data-testid="gateway-xml-download"
+                      href={`/config/plugins/${installation.id}/gateway-xml?file=${encodeURIComponent(file.fileName)}`}
+                      download={file.fileName}
+                    >
+                      {t('plugins.gatewayXml.download')}
+                    </a>
+                  </Space>
+                  <pre data-testid="gateway-xml" style={{ margin: '8px 0 0', whiteSpace: 'pre-wrap', fontSize: 12 }}>
+                    {file.content}
+                  </pre>
+                </div>
+              ))
+            : null}
+          {result && 'files' in result && result.files?.length === 0 ? (
+            <Typography.Text type="secondary">{t('plugins.gatewayXml.none')}</Typography.Text>
+          ) : null}
+        </Card>
+      ) : null}
       <Card title={t('plugins.callLog')} extra={<Button onClick={() => revalidator.revalidate()}>{t('common.refresh')}</Button>}>
         <Table<CallRow>
           rowKey="id"

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import { callHook, enabledInstallations } from '../../plugins/installations.server';
-import type { OutcomeProfile } from '../../plugins/sdk';
+import type { OutcomeProfile, PoolNumber } from '../../plugins/sdk';
 import { startAutoAgents } from '../../telephony/sim/auto-agents';
 import { createSimSwitch, type SimSwitch } from '../../telephony/sim/sim-switch';
 import { logger } from '../../utils/logger.server';
@@ -42,22 +42,24 @@ interface Carrier {
   callerIds: string[];
   /** Daily caps by caller ID, where the carrier declares one. */
   caps: Record<string, number>;
+  /** Area codes and trunk bindings of the caller IDs. */
+  pool: PoolNumber[];
 }
 
 /** Trunks and caller IDs of a carrier installation (cached a minute), or the sim defaults. */
 function carrierLookup() {
   const cache = new Map<string, { at: number; value: Carrier }>();
   return async (installationId: string | null): Promise<Carrier> => {
-    if (!installationId) return { trunks: SIM_TRUNKS.map((t) => t.id), callerIds: SIM_CALLER_IDS, caps: {} };
+    if (!installationId) return { trunks: SIM_TRUNKS.map((t) => t.id), callerIds: SIM_CALLER_IDS, caps: {}, pool: [] };
     const hit = cache.get(installationId);
     if (hit && Date.now() - hit.at < 60_000) return hit.value;
     const [trunks, callerIds] = await Promise.all([callHook(installationId, 'trunks'), callHook(installationId, 'callerIds')]);
-    const ids =
-      callerIds.ok && Array.isArray(callerIds.value) ? (callerIds.value as { number: string; dailyCap?: number }[]) : [];
+    const ids = callerIds.ok && Array.isArray(callerIds.value) ? (callerIds.value as PoolNumber[]) : [];
     const value = {
       trunks: trunks.ok && Array.isArray(trunks.value) ? (trunks.value as { id: string }[]).map((t) => t.id) : [],
       callerIds: ids.map((c) => c.number),
       caps: Object.fromEntries(ids.filter((c) => typeof c.dailyCap === 'number').map((c) => [c.number, c.dailyCap as number])),
+      pool: ids,
     };
     cache.set(installationId, { at: Date.now(), value });
     return value;
@@ -98,6 +100,7 @@ function engineTask(t: RunningTask, carrier: Carrier): EngineTask | null {
     trunks,
     callerIds: t.callerId.strategy === 'fixed' && t.callerId.number ? [t.callerId.number] : carrier.callerIds,
     callerIdCaps: carrier.caps,
+    callerIdPool: carrier.pool,
     noAnswerTimeoutSec: t.rules.noAnswerTimeoutSeconds,
     robot:
       t.channel === 'robot' && t.robot && t.questionnaireVersionId

@@ -1,5 +1,6 @@
 import { prisma } from '../../db/prisma.server';
 import { callHook } from '../../plugins/installations.server';
+import type { PoolNumber } from '../../plugins/sdk';
 import { type Clock, realClock } from '../../telephony/clock';
 import type { Softswitch, SoftswitchEvent } from '../../telephony/port';
 import { SoftswitchError } from '../../telephony/port';
@@ -19,6 +20,7 @@ import {
   markRobot,
   startDialing,
 } from './attempts.server';
+import { callerIdFor } from './caller-id';
 import { admitMany, type DialMode, type DialTask } from './gate.server';
 import { publishLive } from './live.server';
 import { writeDialerStatus } from './monitor.server';
@@ -48,6 +50,8 @@ export interface EngineTask extends DialTask {
   callerIds: string[];
   /** Caller ID → calls allowed per day (from the carrier plugin); absent = no cap. */
   callerIdCaps?: Record<string, number>;
+  /** The carrier's caller-ID pool (area codes, trunk bindings) for choosing a number per call. */
+  callerIdPool?: PoolNumber[];
   noAnswerTimeoutSec: number;
   /** Robot tasks: the questionnaire version the robot runs and its settings. */
   robot?: { versionId: string; settings: RobotSettings; transferGroupIds: string[] } | null;
@@ -288,7 +292,7 @@ export class DialerEngine {
     }
     const turn = this.rotation++;
     const trunk = lines.trunks[turn % lines.trunks.length] as string;
-    const callerId = lines.callerIds[turn % lines.callerIds.length] as string;
+    const callerId = callerIdFor(lines.callerIds, task.callerIdPool, trunk, to, turn) as string;
     // Stored at dial time: caller-ID daily caps count from here.
     await prisma.callAttempt.update({ where: { id: attemptId }, data: { phoneSlot: slot, trunk, callerId } });
     this.calls.set(attemptId, { task, trunk, callerId, requestedBy });

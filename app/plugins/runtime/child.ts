@@ -8,13 +8,20 @@ const send = (message: FromChild) => process.send?.(message);
 let nextKv = 0;
 const pendingKv = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
+function ask(message: (reqId: number) => FromChild) {
+  return new Promise<unknown>((resolve, reject) => {
+    const reqId = ++nextKv;
+    pendingKv.set(reqId, { resolve, reject });
+    send(message(reqId));
+  });
+}
+
 function kvFor(callId: number) {
-  return (op: KvOp, key: string, value: unknown) =>
-    new Promise<unknown>((resolve, reject) => {
-      const reqId = ++nextKv;
-      pendingKv.set(reqId, { resolve, reject });
-      send({ type: 'kv', callId, reqId, op, key, value });
-    });
+  return (op: KvOp, key: string, value: unknown) => ask((reqId) => ({ type: 'kv', callId, reqId, op, key, value }));
+}
+
+function eslFor(callId: number) {
+  return async (command: string) => String(await ask((reqId) => ({ type: 'esl', callId, reqId, command })));
 }
 
 process.on('message', (message: ToChild) => {
@@ -26,7 +33,7 @@ process.on('message', (message: ToChild) => {
     return;
   }
   const request: CallRequest = message;
-  void runInSandbox(request, kvFor(request.id)).then(send, (error: Error) =>
+  void runInSandbox(request, kvFor(request.id), request.esl ? eslFor(request.id) : undefined).then(send, (error: Error) =>
     send({ type: 'result', id: request.id, ok: false, error: error.message, logs: [] }),
   );
 });

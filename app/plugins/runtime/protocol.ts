@@ -29,6 +29,8 @@ export interface CallRequest {
   config: unknown;
   installation: { id: string; pluginId: string; pluginVersion: string };
   allowedOrigins: string[];
+  /** Whether the hook gets `ctx.esl` (the host runs the commands). */
+  esl?: boolean;
   limits: Limits;
 }
 
@@ -43,6 +45,15 @@ export interface KvRequest {
   value?: unknown;
 }
 
+/** `ctx.esl.api(command)`: answered by the host with a `kv-reply` (the same reply shape). */
+export interface EslRequest {
+  type: 'esl';
+  callId: number;
+  reqId: number;
+  command: string;
+}
+
+/** The host's answer to a kv or esl request. */
 export interface KvReply {
   type: 'kv-reply';
   reqId: number;
@@ -61,4 +72,4 @@ export interface CallResult {
 }
 
 export type ToChild = CallRequest | KvReply;
-export type FromChild = KvRequest | CallResult | { type: 'ready' };
+export type FromChild = KvRequest | EslRequest | CallResult | { type: 'ready' };

@@ -14,8 +14,8 @@ const MAX_LOG_CHARS = 2_000;
 // removes what a plugin must not reach.
 const PRELUDE = `(() => {
 'use strict';
-const __hostLog = __waihu_log, __hostFetch = __waihu_fetch, __hostKv = __waihu_kv, __hostCrypto = __waihu_crypto;
-delete globalThis.__waihu_log; delete globalThis.__waihu_fetch; delete globalThis.__waihu_kv; delete globalThis.__waihu_crypto;
+const __hostLog = __waihu_log, __hostFetch = __waihu_fetch, __hostKv = __waihu_kv, __hostCrypto = __waihu_crypto, __hostEsl = globalThis.__waihu_esl;
+delete globalThis.__waihu_log; delete globalThis.__waihu_fetch; delete globalThis.__waihu_kv; delete globalThis.__waihu_crypto; delete globalThis.__waihu_esl;
 const __str = (v) => { if (typeof v === 'string') return v; try { return JSON.stringify(v); } catch { return String(v); } };
 const __logger = {};
 for (const level of ['debug', 'info', 'warn', 'error']) {
@@ -38,6 +38,7 @@ globalThis.__waihuCtx = (config, installation, extra) => Object.freeze({
     set: async (key, value) => { await __call(__hostKv, ['set', String(key), JSON.stringify(value ?? null)]); },
     delete: async (key) => { await __call(__hostKv, ['delete', String(key), '']); },
   }),
+  ...(__hostEsl ? { esl: Object.freeze({ api: async (command) => __call(__hostEsl, [String(command)]) }) } : {}),
   fetch: async (url, init) => {
     const r = JSON.parse(await __call(__hostFetch, [String(url), JSON.stringify(init ?? {})]));
     return Object.freeze({ status: r.status, ok: r.status >= 200 && r.status < 300, url: r.url, headers: r.headers,
@@ -64,6 +65,8 @@ return (async () => {
 })()`;
 
 export type KvHandler = (op: KvOp, key: string, value: unknown) => Promise<unknown>;
+/** Runs one `api` command on the switch for `ctx.esl.api`; the host decides which commands are allowed. */
+export type EslHandler = (command: string) => Promise<string>;
 
 function describeError(error: unknown, timeoutMs: number, memoryMb: number): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -74,7 +77,7 @@ function describeError(error: unknown, timeoutMs: number, memoryMb: number): str
   return message;
 }
 
-export async function runInSandbox(request: CallRequest, kv: KvHandler): Promise<CallResult> {
+export async function runInSandbox(request: CallRequest, kv: KvHandler, esl?: EslHandler): Promise<CallResult> {
   const logs: LogEntry[] = [];
   const log = (level: LogEntry['level'], message: string) => {
     if (logs.length >= MAX_LOG_ENTRIES) logs.shift();
@@ -117,6 +120,19 @@ export async function runInSandbox(request: CallRequest, kv: KvHandler): Promise
         return op === 'get' ? (result === null || result === undefined ? '' : JSON.stringify(result)) : '';
       }),
     );
+    if (esl) {
+      await global.set(
+        '__waihu_esl',
+        new ivm.Reference(async (command: string) => {
+          try {
+            return await esl(command);
+          } catch (error) {
+            log('error', `esl ${command}: ${(error as Error).message}`);
+            throw new Error((error as Error).message);
+          }
+        }),
+      );
+    }
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         // The isolate's own timeout covers CPU; this covers a hook stuck awaiting the host.

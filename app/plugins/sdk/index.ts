@@ -17,6 +17,18 @@ export interface Capabilities {
    * address the admin configures). Nothing else is reachable.
    */
   fetch?: string[];
+  /**
+   * Read-only status commands on the configured FreeSWITCH over the Event Socket (`ctx.esl.api`), run
+   * by the host: the sandbox opens no sockets. Only `status`, `sofia status` and
+   * `sofia status gateway <name>` are allowed.
+   */
+  esl?: boolean;
+}
+
+/** The host's Event Socket bridge, for plugins that declare `capabilities.esl`. */
+export interface EslBridge {
+  /** Runs `api <command>` on the configured FreeSWITCH and returns the response body. */
+  api(command: string): Promise<string>;
 }
 
 export interface Logger {
@@ -67,6 +79,8 @@ export interface HookContext<Config> {
   fetch(url: string, init?: FetchInit): Promise<FetchResponse>;
   crypto: CryptoHelpers;
   installation: { id: string; pluginId: string; pluginVersion: string };
+  /** Only with `capabilities.esl`. */
+  esl?: EslBridge;
 }
 
 export interface HealthResult {
@@ -129,6 +143,8 @@ export interface Trunk {
   dialPrefix?: string;
   rewrite?: NumberRewriteRule[];
   regions?: string[];
+  /** The FreeSWITCH gateway this trunk dials through (default: the id); see `dialString`. */
+  gateway?: string;
 }
 export interface CallerId {
   number: string;
@@ -140,6 +156,11 @@ export interface GatewayConfig {
   name: string;
   /** FreeSWITCH gateway parameters (sofia profile `param` name → value). */
   params: Record<string, string>;
+}
+/** A file for the operator to install on FreeSWITCH (e.g. `sip_profiles/external/<name>.xml`). */
+export interface ConfigFile {
+  fileName: string;
+  content: string;
 }
 /** How simulated calls end (rates sum to 1); only simulated carriers provide it. */
 export interface OutcomeProfile {
@@ -155,9 +176,13 @@ export interface CarrierHooks<C> {
   trunks(config: C, ctx: HookContext<C>): Promise<Trunk[]>;
   callerIds(config: C, ctx: HookContext<C>): Promise<CallerId[]>;
   gatewayConfig?(config: C, ctx: HookContext<C>): Promise<GatewayConfig[]>;
+  /** The gateway XML files for FreeSWITCH, secrets included: shown masked, downloaded by an admin (audited). */
+  gatewayXml?(config: C, ctx: HookContext<C>): Promise<ConfigFile[]>;
   /** Simulated carriers: the call-outcome profile the switch simulator draws from. */
   outcomeProfile?(config: C, ctx: HookContext<C>): Promise<OutcomeProfile>;
   healthCheck(ctx: HookContext<C>): Promise<HealthResult>;
+  /** Checks JSON Schema cannot express; returns messages by dotted field path (`gateways.1.name`), `{}` when valid. */
+  validateConfig?(config: C, ctx: HookContext<C>): Promise<Record<string, string>>;
 }
 
 // ---- Notify ----
@@ -202,6 +227,11 @@ export function definePlugin<K extends PluginKind, C = Record<string, Json>>(
 /** Hook names each kind must (or may) implement. */
 export const HOOKS: { [K in PluginKind]: { required: string[]; optional: string[] } } = {
   crm: { required: ['enrich', 'writeBack', 'createLead', 'healthCheck'], optional: ['resolvePhone'] },
-  carrier: { required: ['trunks', 'callerIds', 'healthCheck'], optional: ['gatewayConfig', 'outcomeProfile'] },
+  carrier: {
+    required: ['trunks', 'callerIds', 'healthCheck'],
+    optional: ['gatewayConfig', 'gatewayXml', 'outcomeProfile', 'validateConfig'],
+  },
   notify: { required: ['send'], optional: ['healthCheck'] },
 };
+
+export * from './carrier';

@@ -16,6 +16,8 @@ export interface TestCallOptions {
   config?: Record<string, unknown>;
   ctxExtra?: Record<string, unknown>;
   limits?: Partial<Limits>;
+  /** A stand-in for the host's Event Socket bridge (`ctx.esl.api`), for plugins with `capabilities.esl`. */
+  esl?: (command: string) => Promise<string>;
 }
 
 export interface TestPlugin {
@@ -43,6 +45,7 @@ export async function loadPlugin(dir: string, defaults: TestCallOptions = {}): P
       installation: { id: 'test', pluginId: manifest.id, pluginVersion: manifest.version },
       allowedOrigins: resolveOrigins(manifest.capabilities, config),
       limits: options.limits ?? defaults.limits,
+      esl: manifest.capabilities.esl ? (options.esl ?? defaults.esl) : undefined,
       kv: async (op, key, value) => {
         if (op === 'get') return kv.get(key) ?? null;
         if (op === 'set') kv.set(key, value);
