@@ -1,0 +1,47 @@
+/**
+ * "Test connection" for the switch settings: connect once (no retries), authenticate, `api status`
+ * and `api sofia status`, then leave. Never throws: the settings page shows `error` as is.
+ */
+import { parseSofiaStatus, parseStatusVersion } from './commands';
+import type { FreeswitchConfig } from './config';
+import { EslClient } from './esl-client';
+
+export { createFreeswitchSwitch } from './freeswitch-switch';
+
+export interface FreeswitchConnectionResult {
+  ok: boolean;
+  version?: string;
+  gateways?: { name: string; state: string }[];
+  error?: string;
+}
+
+export async function testFreeswitchConnection(
+  config: FreeswitchConfig,
+  options: { timeoutMs?: number } = {},
+): Promise<FreeswitchConnectionResult> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const client = new EslClient({
+    host: config.eslHost,
+    port: config.eslPort,
+    password: config.eslPassword,
+    events: [],
+    reconnect: false,
+    connectTimeoutMs: timeoutMs,
+    commandTimeoutMs: timeoutMs,
+  });
+  try {
+    await client.connect();
+    const status = await client.api('status');
+    if (!status.startsWith('UP')) return { ok: false, error: `FreeSWITCH is not ready: ${status.split('\n')[0]}` };
+    const gateways = parseSofiaStatus(await client.api('sofia status'));
+    return { ok: true, version: parseStatusVersion(status), gateways };
+  } catch (error) {
+    const message = (error as Error).message;
+    const refused = /ECONNREFUSED/.test(message)
+      ? ` — nothing listens on ${config.eslHost}:${config.eslPort} (is mod_event_socket loaded?)`
+      : '';
+    return { ok: false, error: `${message}${refused}` };
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
