@@ -371,11 +371,17 @@ export class FreeswitchSoftswitch implements Softswitch {
   // --- ESL events -----------------------------------------------------------------------------
 
   private onEsl(e: EslEvent): void {
-    if (e.name === 'BACKGROUND_JOB') return this.onJob(e);
+    if (e.name === 'BACKGROUND_JOB') {
+      this.onJob(e);
+      return;
+    }
     const uuid = e.headers['Unique-ID'];
     if (!uuid) return;
     const leg = this.legs.get(uuid);
-    if (leg) return this.onAgentLeg(leg, e);
+    if (leg) {
+      this.onAgentLeg(leg, e);
+      return;
+    }
     const call = this.calls.get(uuid);
     if (!call || call.ended) return;
     call.channelSeen = true;
@@ -425,7 +431,10 @@ export class FreeswitchSoftswitch implements Softswitch {
   private onAnswer(call: Call, e: EslEvent, at: number): void {
     call.answeredAt = µsToMs(e.headers['Caller-Channel-Answered-Time']) ?? at;
     call.state = 'answered';
-    if (!call.request.amd || this.config.amd === 'off') return this.sendAnswered(call, at);
+    if (!call.request.amd || this.config.amd === 'off') {
+      this.sendAnswered(call, at);
+      return;
+    }
     // mod_amd reports on the `amd` app's EXECUTE_COMPLETE; mod_avmd only hears beeps: wait a window.
     if (this.config.amd === 'avmd') {
       const windowMs = (this.options.avmdWindowSec ?? 4) * 1000;
@@ -445,7 +454,8 @@ export class FreeswitchSoftswitch implements Softswitch {
     if (app === 'amd' && !call.answeredSent) {
       const verdict = e.headers.variable_amd_result;
       call.machine = verdict === 'MACHINE' ? true : verdict === 'HUMAN' ? false : null;
-      return this.sendAnswered(call, at);
+      this.sendAnswered(call, at);
+      return;
     }
     const media = call.media;
     if (!media || e.headers['Application-UUID'] !== media.appUuid) return;
@@ -650,7 +660,10 @@ export class FreeswitchSoftswitch implements Softswitch {
   }
 
   private reconcileGone(call: Call): void {
-    if (!call.channelSeen) return this.failOriginate(call, 'UNKNOWN');
+    if (!call.channelSeen) {
+      this.failOriginate(call, 'UNKNOWN');
+      return;
+    }
     const at = this.clock.now();
     const cause = call.answeredAt !== undefined ? 'NORMAL_CLEARING' : 'UNKNOWN';
     const q850 = causeOf(cause).code;
