@@ -102,7 +102,9 @@ export async function replayServer(scripts: Recorded[][]): Promise<ReplayServer>
           credit--;
           continue;
         }
-        if (position >= script.length) {
+        const next = script.slice(position).find((x) => x.dir === 'out');
+        if (!next || (command === 'exit\n\n' && next.data !== command)) {
+          // Past the recording, or leaving early: FreeSWITCH closes after `exit`.
           if (command === 'exit\n\n') socket.end();
           continue;
         }
