@@ -330,10 +330,12 @@ describe('FreeSWITCH adapter: Verto legs (recorded with a Verto client)', () => 
     expect(hungUp(r.events)).toMatchObject({ cause: 'NORMAL_CLEARING', endedBy: 'remote' });
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a FreeSWITCH expansion, not a template
   it('`${verto_contact(…)}` is originated with expand; a declined invite is one hungUp USER_BUSY', async () => {
     const r = await replay('verto-invite-reject-esl.jsonl', { ids: [job('11', '03')] });
     const id = call('11', '03');
     await r.client.api('verto_contact 1003@127.0.0.1');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a FreeSWITCH expansion, not a template
     await r.sw.originate(request(id, '${verto_contact(1003@127.0.0.1)}', { timeoutSec: 20 }));
     expect(r.written()[3]).toMatch(/^bgapi expand originate \{origination_uuid=ca11ab1e-0011-4000-8000-000000000003,/);
     await r.waitFor(id, 'hungUp');
