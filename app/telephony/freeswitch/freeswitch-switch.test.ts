@@ -259,6 +259,27 @@ describe('FreeSWITCH adapter: robot channel, bridge, burst on recorded sessions'
     expect(r.terminals(agentLeg)).toHaveLength(0);
   });
 
+  it('bridge to an agent nobody is logged in at: bridgeFailed USER_NOT_REGISTERED, the customer stays', async () => {
+    // The customer's answered call, then the recorded `-ERR USER_NOT_REGISTERED` of user/1019.
+    const invalid = loadRecording('esl-originate-invalid.jsonl');
+    const outs = invalid.map((x, i) => [x, i] as const).filter(([x]) => x.dir === 'out');
+    const segment = invalid.slice(outs[4]![1] + 1, outs[5]![1]);
+    const agentJob = job('06', '03');
+    const script = [...untilWrite(loadRecording('esl-originate-answered-json.jsonl'), 3), outs[4]![0], ...segment];
+    const r = await replay('', { ids: [job('02'), call('06', '03'), agentJob], scripts: [script] });
+    const id = call('02');
+    await r.sw.originate(request(id, 'loopback/9100'));
+    await r.waitFor(id, 'answered');
+    await r.sw.bridge(id, 'user/1019@127.0.0.1');
+    await r.waitFor(id, 'bridgeFailed');
+    expect(r.of(id).at(-1)).toMatchObject({
+      type: 'bridgeFailed',
+      cause: 'USER_NOT_REGISTERED',
+      agentEndpoint: 'user/1019@127.0.0.1',
+    });
+    expect(r.terminals(id)).toHaveLength(0);
+  });
+
   it('the burst: 20 calls answered and ended, one terminal each, nothing from the loopback -b legs', async () => {
     const n = (i: number) => String(i).padStart(2, '0');
     const ids = Array.from({ length: 20 }, (_, i) => job('10', n(i + 1)));
@@ -431,5 +452,18 @@ describe('FreeSWITCH adapter: recordings and AMD', () => {
     // The recording has no `amd` app: no verdict, so no `answered`; the CDR still shows the answer.
     expect(r.of(id).map((e) => e.type)).toEqual(['hungUp']);
     expect(hungUp(r.events)).toMatchObject({ machine: null, billSec: 1.52 });
+  });
+
+  it('avmd mode: starts mod_avmd on answer; no beep within the window → answered, verdict undecided', async () => {
+    const r = await replay('esl-originate-answered-json.jsonl', {
+      ids: [job('02')],
+      config: { amd: 'avmd' },
+      options: { avmdWindowSec: 0.05 },
+    });
+    const id = call('02');
+    await r.sw.originate(request(id, 'loopback/9100', { amd: true }));
+    expect(r.written()[2]).toContain(',execute_on_answer_1=avmd_start}');
+    await r.waitFor(id, 'answered');
+    expect(r.of(id)[0]).toMatchObject({ type: 'answered', machine: null });
   });
 });
