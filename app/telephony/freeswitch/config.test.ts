@@ -61,7 +61,7 @@ describe('ESL command text', () => {
     expect(waihuVariable('attemptId')).toBe('waihu_attempt_id');
     expect(waihuVariable('task-id')).toBe('waihu_task_id');
   });
-  it('uses expand only for dial strings with ${…}', () => {
+  it('uses expand only for dial strings with an expansion', () => {
     expect(originateCommand({ origination_uuid: 'u' }, 'sofia/gateway/gw1/13800138000')).toBe(
       'originate {origination_uuid=u}sofia/gateway/gw1/13800138000 &park()',
     );

@@ -13,7 +13,7 @@ describe('test connection (settings page)', () => {
   it('connects, authenticates and reports the version and gateways', async () => {
     // The recorded session: auth, subscription, `api status`, `api sofia status`.
     const api = loadRecording('esl-api-commands.jsonl');
-    const noSubscription = untilWrite(api, 4).filter((r, i) => i !== 3 && i !== 4);
+    const noSubscription = untilWrite(api, 4).filter((_, i) => i !== 3 && i !== 4);
     server = await replayServer([noSubscription]);
     const result = await testFreeswitchConnection(recordedConfig(server.port));
     expect(result).toEqual({ ok: true, version: '1.11.1-release', gateways: [] });
