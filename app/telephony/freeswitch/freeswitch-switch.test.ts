@@ -325,6 +325,24 @@ describe('FreeSWITCH adapter: robot channel, bridge, burst on recorded sessions'
   });
 });
 
+describe('FreeSWITCH adapter: health', () => {
+  it('asks `status` (reused for a few seconds: the pacer asks every round) and counts our calls per trunk', async () => {
+    const api = loadRecording('esl-api-commands.jsonl');
+    const r = await replay('', { scripts: [untilWrite(api, 4)], options: { trunks: [] } });
+    const health = await r.sw.health();
+    expect(health).toEqual({
+      ok: true,
+      message: 'FreeSWITCH (Version 1.11.1-release  64bit) is ready',
+      trunks: {},
+      activeCalls: 0,
+    });
+    expect(await r.sw.health()).toEqual(health);
+    expect(r.written()).toHaveLength(3);
+    await r.sw.close();
+    expect(await r.sw.health()).toMatchObject({ ok: false, message: 'closed' });
+  });
+});
+
 describe('FreeSWITCH adapter: Verto legs (recorded with a Verto client)', () => {
   it('invite answered by the agent’s browser, then ended by us: progress before CREATE is fine', async () => {
     const r = await replay('verto-login-invite-bye-esl.jsonl', { ids: [job('11')] });

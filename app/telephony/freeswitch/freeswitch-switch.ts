@@ -44,6 +44,9 @@ export const SUBSCRIBED_EVENTS = [
   'BACKGROUND_JOB',
 ];
 
+/** How long the switch's own health answer is reused. */
+const HEALTH_TTL_MS = 5000;
+
 /** Causes after which the switch, not the callee, ended the call. */
 const LOCAL_CAUSES = new Set([
   'NO_ANSWER',
@@ -130,6 +133,7 @@ export class FreeswitchSoftswitch implements Softswitch {
   private readonly ids: () => string;
   private closed = false;
   private reconciling: Promise<void> | null = null;
+  private switchState: { at: number; ok: boolean; message?: string } | null = null;
 
   constructor(
     private readonly config: FreeswitchConfig,
@@ -233,8 +237,8 @@ export class FreeswitchSoftswitch implements Softswitch {
   }
 
   async bridge(callId: CallId, agentEndpoint: string): Promise<void> {
+    // A running prompt is cut by uuid_bridge (its EXECUTE_COMPLETE resolves it), as the port says.
     const call = this.answeredCall(callId);
-    if (call.media) throw new SoftswitchError('busy', `call ${callId} is playing a prompt`);
     const legId = this.ids();
     const leg: AgentLeg = { legId, callId, endpoint: agentEndpoint, state: 'ringing' };
     const dial = this.config.agentDialString ? this.config.agentDialString(agentEndpoint) : agentEndpoint;
@@ -339,6 +343,10 @@ export class FreeswitchSoftswitch implements Softswitch {
     return result;
   }
 
+  /**
+   * Channel counts are ours (instant); the switch's own state (`status`, each gateway) is asked at
+   * most every `HEALTH_TTL_MS`, since the dialer asks for health on every pacing round.
+   */
   async health(): Promise<SoftswitchHealth> {
     const activeCalls = [...this.calls.values()].filter((c) => !c.ended).length;
     const trunks: SoftswitchHealth['trunks'] = {};
@@ -346,6 +354,14 @@ export class FreeswitchSoftswitch implements Softswitch {
     if (this.closed || !this.client.isReady) {
       return { ok: false, message: this.closed ? 'closed' : `not connected to ${this.client.where}`, trunks, activeCalls };
     }
+    const now = this.clock.now();
+    if (!this.switchState || now - this.switchState.at >= HEALTH_TTL_MS) {
+      this.switchState = { at: now, ...(await this.askSwitchState()) };
+    }
+    return { ok: this.switchState.ok, message: this.switchState.message, trunks, activeCalls };
+  }
+
+  private async askSwitchState(): Promise<{ ok: boolean; message?: string }> {
     const status = await this.client.api('status');
     const problems: string[] = [];
     if (!status.startsWith('UP')) problems.push(status.split('\n')[0] ?? status);
@@ -354,7 +370,7 @@ export class FreeswitchSoftswitch implements Softswitch {
       if (state === null) problems.push(`gateway ${t.id} is not configured`);
       else if (state !== 'REGED' && state !== 'NOREG') problems.push(`gateway ${t.id} is ${state}`);
     }
-    return { ok: problems.length === 0, message: problems.join('; ') || status.split('\n')[1], trunks, activeCalls };
+    return { ok: problems.length === 0, message: problems.join('; ') || status.split('\n')[1] };
   }
 
   async close(): Promise<void> {
@@ -413,6 +429,10 @@ export class FreeswitchSoftswitch implements Softswitch {
           call.state = 'bridged';
           call.bridgedAt = at;
           call.agentEndpoint = call.agent.endpoint;
+          if (call.media) {
+            call.media.resolve(call.media.kind === 'play' ? { completed: false } : { kind: 'noInput' });
+            call.media = undefined;
+          }
           this.emit({ type: 'bridged', callId: uuid, at, agentEndpoint: call.agent.endpoint });
         }
         break;
