@@ -58,8 +58,6 @@ export interface BgapiAccepted {
 
 interface Pending {
   text: string;
-  /** The handshake (auth, subscribe) jumps the queue and is sent before it opens. */
-  handshake: boolean;
   resolve: (frame: EslFrame) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
@@ -95,7 +93,7 @@ export class EslClient extends EventEmitter {
   private attempt = 0;
   private everReady = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  private firstReady: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  private firstReady: { resolve: () => void; reject: (error: Error) => void; promise: Promise<void> } | null = null;
   private disconnectNotice = false;
   private readonly maxPending: number;
   private readonly timeoutMs: number;
@@ -123,11 +121,15 @@ export class EslClient extends EventEmitter {
   connect(): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
     if (this.state === 'closed' || this.state === 'failed') return Promise.reject(new EslError('closed', 'ESL client is closed'));
-    const promise = new Promise<void>((resolve, reject) => {
-      this.firstReady = { resolve, reject };
-    });
+    if (!this.firstReady) {
+      let settle!: { resolve: () => void; reject: (error: Error) => void };
+      const promise = new Promise<void>((resolve, reject) => {
+        settle = { resolve, reject };
+      });
+      this.firstReady = { ...settle, promise };
+    }
     if (this.state === 'idle') this.open();
-    return promise;
+    return this.firstReady.promise;
   }
 
   /** `api <command>`: resolves with the body (FreeSWITCH's answer, `-ERR …` included). */
@@ -205,8 +207,9 @@ export class EslClient extends EventEmitter {
         ),
       );
     }
+    if (this.state === 'idle') this.open(); // the first command connects
     return new Promise<EslFrame>((resolve, reject) => {
-      const item: Pending = { text, handshake: false, resolve, reject };
+      const item: Pending = { text, resolve, reject };
       item.timer = setTimeout(() => this.timeout(item), this.timeoutMs);
       this.queue.push(item);
       this.pump();
@@ -238,7 +241,8 @@ export class EslClient extends EventEmitter {
 
   private send(text: string): Promise<EslFrame> {
     return new Promise((resolve, reject) => {
-      const item: Pending = { text, handshake: true, resolve, reject };
+      // The handshake (auth, subscribe) goes out before the queue opens.
+      const item: Pending = { text, resolve, reject };
       item.timer = setTimeout(() => this.timeout(item), this.timeoutMs);
       this.inFlight = item;
       this.socket?.write(text);
