@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EslClient, type EslClientOptions, EslError } from './esl-client';
+import { backoffDelay, EslClient, type EslClientOptions, EslError } from './esl-client';
 import type { EslEvent } from './event';
 import { loadRecording, type ReplayServer, replayServer, until, untilWrite } from './testing';
 
@@ -162,6 +162,28 @@ describe('ESL client against recorded sessions', () => {
     await until(() => (server?.written[0]?.length ?? 0) === 3, 'the command on the wire');
     server.dropAll();
     await expect(pending).rejects.toMatchObject({ kind: 'connection' });
+  });
+
+  it('after a disconnect notice the socket closes; the client comes back unless it was closed on purpose', async () => {
+    const rec = loadRecording('esl-auth-and-subscribe.jsonl');
+    server = await replayServer([rec, untilWrite(rec, 2)]);
+    const c = clientFor(server, { reconnect: { initialMs: 10, maxMs: 20 } });
+    const log: string[] = [];
+    c.on('ready', ({ reconnected }) => log.push(reconnected ? 'reconnected' : 'ready'));
+    c.on('disconnected', ({ reason }) => log.push(`disconnected: ${reason}`));
+    await c.connect();
+    // `exit` sent by someone else's hand (not close()): FreeSWITCH says goodbye and closes.
+    expect((await c.command('exit')).headers['Reply-Text']).toBe('+OK bye');
+    await until(() => log.includes('reconnected'), 'the reconnect');
+    expect(log).toEqual(['ready', 'disconnected: disconnect notice', 'reconnected']);
+  });
+
+  it('backoff doubles from the first delay up to the ceiling, with jitter between half and all of it', () => {
+    const opts = { initialMs: 250, maxMs: 30_000 };
+    expect([0, 1, 2, 3].map((n) => backoffDelay(n, opts, () => 1))).toEqual([250, 500, 1000, 2000]);
+    expect(backoffDelay(0, opts, () => 0)).toBe(125);
+    expect(backoffDelay(20, opts, () => 1)).toBe(30_000);
+    expect(backoffDelay(20, opts, () => 0)).toBe(15_000);
   });
 
   it('refuses a command that would break the frame', async () => {

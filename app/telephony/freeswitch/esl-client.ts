@@ -67,6 +67,16 @@ type State = 'idle' | 'connecting' | 'ready' | 'closed' | 'failed';
 
 const noop = () => {};
 
+/** Delay before reconnect attempt `attempt` (0-based): doubling from `initialMs` up to `maxMs`, between half and all of it. */
+export function backoffDelay(
+  attempt: number,
+  { initialMs = 250, maxMs = 30_000 }: { initialMs?: number; maxMs?: number },
+  random: () => number,
+): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** attempt);
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
 /** Header values on a command line must not break the frame. */
 function oneLine(value: string, what: string): string {
   if (/[\r\n]/.test(value)) throw new EslError('protocol', `ESL ${what} must be one line: ${JSON.stringify(value.slice(0, 80))}`);
@@ -390,9 +400,7 @@ export class EslClient extends EventEmitter {
       this.firstReady = null;
     }
     this.state = 'connecting';
-    const { initialMs = 250, maxMs = 30_000 } = this.options.reconnect ?? {};
-    const ceiling = Math.min(maxMs, initialMs * 2 ** this.attempt);
-    const delay = ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2);
+    const delay = backoffDelay(this.attempt, this.options.reconnect ?? {}, this.options.random ?? Math.random);
     this.attempt++;
     this.options.log?.warn({ where: this.where, reason, delayMs: Math.round(delay) }, 'ESL disconnected, reconnecting');
     this.retryTimer = setTimeout(() => {
