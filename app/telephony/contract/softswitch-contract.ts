@@ -153,6 +153,21 @@ export function softswitchContract(subject: ContractSubject): void {
       await ended(x, callId);
     });
 
+    it('play: resolves completed once the prompt has played; a second prompt meanwhile is refused (busy)', async () => {
+      const x = await open('answers');
+      const callId = await answered(x);
+      let played: { completed: boolean } | undefined;
+      void x.sw.play(callId, x.prompt).then((r) => {
+        played = r;
+      });
+      await x.waitFor(() => false, 0.2, 'the prompt to start').catch(() => undefined);
+      await expect(x.sw.play(callId, x.prompt)).rejects.toMatchObject({ reason: 'busy' });
+      await x.waitFor(() => played !== undefined, 30, 'the end of the prompt');
+      expect(played).toEqual({ completed: true });
+      await x.sw.hangup(callId);
+      await ended(x, callId);
+    });
+
     it('play-and-collect: the key pressed comes as dtmf and as the collected digits', async () => {
       const x = await open('answers');
       const callId = await answered(x);
