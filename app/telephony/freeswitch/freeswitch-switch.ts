@@ -228,9 +228,14 @@ export class FreeswitchSoftswitch implements Softswitch {
     try {
       await this.client.bgapi(command, jobId);
     } catch (error) {
+      // Rejected: no event may follow. If FreeSWITCH may have started it anyway (the reply was lost
+      // or late), the call is killed once the connection is back.
       this.jobs.delete(jobId);
-      if (!call.channelSeen) this.calls.delete(request.callId);
-      if ((error as { kind?: string }).kind === 'connection') this.orphans.add(request.callId);
+      call.ended = true;
+      this.calls.delete(request.callId);
+      const kind = (error as { kind?: string }).kind;
+      if (kind === 'connection' || kind === 'timeout' || call.channelSeen) this.orphans.add(request.callId);
+      if (call.channelSeen && this.client.isReady) void this.killOrphans();
       throw new SoftswitchError('closed', `originate not accepted: ${(error as Error).message}`);
     }
     return { callId: request.callId, jobId };
@@ -437,7 +442,9 @@ export class FreeswitchSoftswitch implements Softswitch {
         }
         break;
       case 'CHANNEL_UNBRIDGE':
-        if (!call.localHangup && e.headers.variable_bridge_hangup_cause) call.agentEnded = true;
+        // The agent leg went away while ours is still up (recorded: its HANGUP_COMPLETE comes after ours).
+        if (!call.localHangup && e.headers.variable_bridge_hangup_cause && e.headers['Answer-State'] !== 'hangup')
+          call.agentEnded = true;
         break;
       case 'DTMF':
         if (e.headers['DTMF-Digit']) this.emit({ type: 'dtmf', callId: uuid, at, digit: e.headers['DTMF-Digit'] });
@@ -650,10 +657,7 @@ export class FreeswitchSoftswitch implements Softswitch {
    * killed and reported as `bridgeFailed` NORMAL_TEMPORARY_FAILURE.
    */
   private async reconcile(): Promise<void> {
-    for (const callId of [...this.orphans]) {
-      this.orphans.delete(callId);
-      await this.client.api(`uuid_kill ${callId} ORIGINATOR_CANCEL`).catch(() => undefined);
-    }
+    await this.killOrphans();
     for (const leg of [...this.legs.values()]) {
       if (leg.state === 'bridged') continue;
       await this.client.api(`uuid_kill ${leg.legId}`).catch(() => undefined);
@@ -676,6 +680,13 @@ export class FreeswitchSoftswitch implements Softswitch {
         continue;
       }
       this.reconcileGone(call);
+    }
+  }
+
+  private async killOrphans(): Promise<void> {
+    for (const callId of [...this.orphans]) {
+      this.orphans.delete(callId);
+      await this.client.api(`uuid_kill ${callId} ORIGINATOR_CANCEL`).catch(() => undefined);
     }
   }
 
