@@ -428,6 +428,21 @@ describe('FreeSWITCH adapter: reconnect and reconcile', () => {
     });
   });
 
+  it('an originate whose acceptance was lost with the socket is refused, then killed after the reconnect', async () => {
+    const noSuchChannel = api.find((x) => x.dir === 'in' && x.data.endsWith('-ERR No such channel!\n'))!;
+    const again = [...untilWrite(api, 2), { dir: 'out', t_ms: 0, data: 'api uuid_kill …' }, noSuchChannel] as Recorded[];
+    const r = await replay('', { ids: [job('02')], scripts: [untilWrite(answered, 2), again] });
+    const id = call('02');
+    const originate = r.sw.originate(request(id, 'loopback/9100'));
+    await until(() => (server?.written[0]?.length ?? 0) === 3, 'the originate on the wire');
+    server!.dropAll();
+    await expect(originate).rejects.toMatchObject({ reason: 'closed' });
+    await until(() => (server?.written[1]?.length ?? 0) === 3, 'the kill');
+    expect(server!.written[1]?.[2]).toBe(`api uuid_kill ${id} ORIGINATOR_CANCEL\n\n`);
+    await r.sw.settled();
+    expect(r.events).toEqual([]);
+  });
+
   it('a call still up after the reconnect carries on and can be hung up', async () => {
     const r = await replay('', { ids: [job('02')], scripts: [untilWrite(answered, 3), second('true')] });
     const id = call('02');
