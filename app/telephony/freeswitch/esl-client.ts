@@ -105,6 +105,7 @@ export class EslClient extends EventEmitter {
   private retryTimer: NodeJS.Timeout | null = null;
   private firstReady: { resolve: () => void; reject: (error: Error) => void; promise: Promise<void> } | null = null;
   private disconnectNotice = false;
+  private fatal: EslError | null = null;
   private readonly maxPending: number;
   private readonly timeoutMs: number;
 
@@ -122,6 +123,15 @@ export class EslClient extends EventEmitter {
     return this.state === 'ready';
   }
 
+  /** Why the client stopped for good (wrong password, ACL), if it did. */
+  get failure(): EslError | null {
+    return this.fatal;
+  }
+
+  private closedError(): EslError {
+    return this.fatal ?? new EslError('closed', 'ESL client is closed');
+  }
+
   /** Commands waiting for the socket (not counting the one on the wire). */
   get pendingCount(): number {
     return this.queue.length;
@@ -130,7 +140,7 @@ export class EslClient extends EventEmitter {
   /** Connects, authenticates and subscribes. Rejects on a refused password, or on the first failure without reconnect. */
   connect(): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
-    if (this.state === 'closed' || this.state === 'failed') return Promise.reject(new EslError('closed', 'ESL client is closed'));
+    if (this.state === 'closed' || this.state === 'failed') return Promise.reject(this.closedError());
     if (!this.firstReady) {
       let settle!: { resolve: () => void; reject: (error: Error) => void };
       const promise = new Promise<void>((resolve, reject) => {
@@ -208,7 +218,7 @@ export class EslClient extends EventEmitter {
   }
 
   private enqueue(text: string): Promise<EslFrame> {
-    if (this.state === 'closed' || this.state === 'failed') return Promise.reject(new EslError('closed', 'ESL client is closed'));
+    if (this.state === 'closed' || this.state === 'failed') return Promise.reject(this.closedError());
     if (this.queue.length >= this.maxPending) {
       return Promise.reject(
         new EslError(
@@ -412,6 +422,7 @@ export class EslClient extends EventEmitter {
   private fail(error: EslError): void {
     if (this.state === 'failed' || this.state === 'closed') return;
     this.state = 'failed';
+    this.fatal = error;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.failQueued(error);
     this.firstReady?.reject(error);

@@ -357,7 +357,8 @@ export class FreeswitchSoftswitch implements Softswitch {
     const trunks: SoftswitchHealth['trunks'] = {};
     for (const t of this.options.trunks ?? []) trunks[t.id] = { used: this.used(t.id), capacity: t.capacity };
     if (this.closed || !this.client.isReady) {
-      return { ok: false, message: this.closed ? 'closed' : `not connected to ${this.client.where}`, trunks, activeCalls };
+      const message = this.closed ? 'closed' : (this.client.failure?.message ?? `not connected to ${this.client.where}`);
+      return { ok: false, message, trunks, activeCalls };
     }
     const now = this.clock.now();
     if (!this.switchState || now - this.switchState.at >= HEALTH_TTL_MS) {
