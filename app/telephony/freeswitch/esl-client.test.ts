@@ -125,6 +125,37 @@ describe('ESL client against recorded sessions', () => {
     expect(server.written[0]).toEqual(out.slice(0, 42));
   });
 
+  it('filters: replies as recorded, and only the filtered call’s events plus both job results arrive', async () => {
+    const name = 'esl-filter.jsonl';
+    server = await replayServer([loadRecording(name)]);
+    const c = clientFor(server);
+    const seen: EslEvent[] = [];
+    c.on('event', (e) => seen.push(e));
+    await c.connect();
+    const out = outs(name);
+    const call1 = 'ca11ab1e-0012-4000-8000-000000000001';
+    expect((await c.command(`filter Unique-ID ${call1}`)).headers['Reply-Text']).toBe(`+OK filter added. [Unique-ID]=[${call1}]`);
+    expect((await c.command('filter Event-Name BACKGROUND_JOB')).headers['Reply-Text']).toMatch(/^\+OK filter added/);
+    const jobs = await Promise.all(
+      [out[4]!, out[5]!].map((o) =>
+        c.bgapi(o.split('\n')[0]!.slice('bgapi '.length), o.split('\n')[1]!.slice('Job-UUID: '.length)),
+      ),
+    );
+    expect((await Promise.all(jobs.map((j) => j.result))).map((r) => r.trim())).toEqual([
+      `+OK ${call1}`,
+      '+OK ca11ab1e-0012-4000-8000-000000000002',
+    ]);
+    await c.api(`uuid_kill ${call1}`);
+    await c.api('uuid_kill ca11ab1e-0012-4000-8000-000000000002');
+    expect((await c.command(`filter delete Unique-ID ${call1}`)).headers['Reply-Text']).toMatch(/^\+OK filter deleted/);
+    await server.flushed();
+    expect(server.written[0]).toEqual(out);
+    const channelEvents = seen.filter((e) => e.name !== 'BACKGROUND_JOB');
+    expect(channelEvents.length).toBeGreaterThan(0);
+    expect(channelEvents.every((e) => e.headers['Unique-ID'] === call1)).toBe(true);
+    expect(seen.filter((e) => e.name === 'BACKGROUND_JOB')).toHaveLength(2);
+  });
+
   it('back-pressure: a bounded queue refuses at once, and a command without a reply times out', async () => {
     server = await replayServer([untilWrite(loadRecording('esl-auth-and-subscribe.jsonl'), 2)]);
     const c = clientFor(server, { maxPending: 2, commandTimeoutMs: 300, reconnect: false });
