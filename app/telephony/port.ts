@@ -153,6 +153,8 @@ export interface HungUpEvent extends EventBase {
   answeredAt?: number;
   bridgedAt?: number;
   variables: Record<string, string>;
+  /** Where the switch recorded the call (FreeSWITCH `record_session`), when recording is on. */
+  recordingPath?: string;
 }
 
 /** The call never reached the callee: gateway or carrier refused it (capacity, down, throttle). */

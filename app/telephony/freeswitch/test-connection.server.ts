@@ -1,41 +1,50 @@
-import { eslApiSession } from './esl-oneshot.server';
+/**
+ * "Test connection" for the switch settings: connect once (no retries), authenticate, `api status`
+ * and `api sofia status`, then leave. Never throws: the settings page shows `error` as is.
+ */
+import { parseSofiaStatus, parseStatusVersion } from './commands';
+import type { FreeswitchConfig } from './config';
+import { EslClient } from './esl-client';
 
-// Minimal version for the settings page's "test connection"; the ESL client's own version replaces
-// this file with the same export and signature.
+export { createFreeswitchSwitch } from './freeswitch-switch';
 
-export interface FreeswitchTestConfig {
-  eslHost: string;
-  eslPort: number;
-  eslPassword: string;
-  timeoutMs?: number;
-}
-
-export interface FreeswitchTestResult {
+export interface FreeswitchConnectionResult {
   ok: boolean;
   version?: string;
   gateways?: { name: string; state: string }[];
   error?: string;
 }
 
-/** `sofia status` rows of type gateway: `profile::name  gateway  <to>  STATE [(retry: …)]`. */
-export function parseSofiaGateways(body: string): { name: string; state: string }[] {
-  return body.split('\n').flatMap((line) => {
-    const cols = line.split('\t').map((c) => c.trim());
-    if (cols[1] !== 'gateway' || !cols[0]) return [];
-    const name = cols[0].includes('::') ? (cols[0].split('::')[1] ?? cols[0]) : cols[0];
-    return [{ name, state: (cols[3] ?? '').split(' ')[0] ?? '' }];
-  });
-}
+/** The settings page's name for it. */
+export type FreeswitchTestResult = FreeswitchConnectionResult;
 
-export async function testFreeswitchConnection(config: FreeswitchTestConfig): Promise<FreeswitchTestResult> {
+export async function testFreeswitchConnection(
+  config: Pick<FreeswitchConfig, 'eslHost' | 'eslPort' | 'eslPassword'>,
+  options: { timeoutMs?: number } = {},
+): Promise<FreeswitchConnectionResult> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const client = new EslClient({
+    host: config.eslHost,
+    port: config.eslPort,
+    password: config.eslPassword,
+    events: [],
+    reconnect: false,
+    connectTimeoutMs: timeoutMs,
+    commandTimeoutMs: timeoutMs,
+  });
   try {
-    const [status = '', sofia = ''] = await eslApiSession(
-      { host: config.eslHost, port: config.eslPort, password: config.eslPassword, timeoutMs: config.timeoutMs },
-      ['status', 'sofia status'],
-    );
-    const version = /FreeSWITCH \(Version ([^\s)]+)/.exec(status)?.[1];
-    return { ok: true, ...(version ? { version } : {}), gateways: parseSofiaGateways(sofia) };
+    await client.connect();
+    const status = await client.api('status');
+    if (!status.startsWith('UP')) return { ok: false, error: `FreeSWITCH is not ready: ${status.split('\n')[0]}` };
+    const gateways = parseSofiaStatus(await client.api('sofia status'));
+    return { ok: true, version: parseStatusVersion(status), gateways };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    const message = (error as Error).message;
+    const refused = /ECONNREFUSED/.test(message)
+      ? ` — nothing listens on ${config.eslHost}:${config.eslPort} (is mod_event_socket loaded?)`
+      : '';
+    return { ok: false, error: `${message}${refused}` };
+  } finally {
+    await client.close().catch(() => undefined);
   }
 }
