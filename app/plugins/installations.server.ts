@@ -199,6 +199,8 @@ export interface CallOptions {
   idempotencyKey?: string;
   /** Health checks run on disabled installations too (to test before enabling). */
   allowDisabled?: boolean;
+  /** Hooks whose first parameter is the installation's config (carrier `trunks`, `callerIds`, `outcomeProfile`). */
+  withConfig?: boolean;
 }
 
 /** Call a hook of an installation in the sandbox and record it in the call log. Never throws for plugin failures. */
@@ -214,7 +216,7 @@ export async function callHook(id: string, hook: string, args: unknown[] = [], o
     outcome = await runHook({
       code: description.code,
       hook,
-      args,
+      args: options.withConfig ? [config, ...args] : args,
       config,
       ctxExtra: options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {},
       installation: { id: row.id, pluginId: row.pluginId, pluginVersion: plugin.manifest.version },

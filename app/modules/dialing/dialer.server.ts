@@ -53,7 +53,10 @@ function carrierLookup() {
     if (!installationId) return { trunks: SIM_TRUNKS.map((t) => t.id), callerIds: SIM_CALLER_IDS, caps: {}, pool: [] };
     const hit = cache.get(installationId);
     if (hit && Date.now() - hit.at < 60_000) return hit.value;
-    const [trunks, callerIds] = await Promise.all([callHook(installationId, 'trunks'), callHook(installationId, 'callerIds')]);
+    const [trunks, callerIds] = await Promise.all([
+      callHook(installationId, 'trunks', [], { withConfig: true }),
+      callHook(installationId, 'callerIds', [], { withConfig: true }),
+    ]);
     const ids = callerIds.ok && Array.isArray(callerIds.value) ? (callerIds.value as PoolNumber[]) : [];
     const value = {
       trunks: trunks.ok && Array.isArray(trunks.value) ? (trunks.value as { id: string }[]).map((t) => t.id) : [],
@@ -73,7 +76,10 @@ async function simSwitch(): Promise<SimSwitch> {
   let trunks = SIM_TRUNKS;
   const first = installations[0];
   if (first) {
-    const [p, t] = await Promise.all([callHook(first.id, 'outcomeProfile'), callHook(first.id, 'trunks')]);
+    const [p, t] = await Promise.all([
+      callHook(first.id, 'outcomeProfile', [], { withConfig: true }),
+      callHook(first.id, 'trunks', [], { withConfig: true }),
+    ]);
     if (p.ok && p.value) profile = p.value as OutcomeProfile;
     if (t.ok && Array.isArray(t.value)) trunks = [...SIM_TRUNKS, ...(t.value as { id: string; capacity: number }[])];
   }

@@ -31,7 +31,10 @@ export async function carrierOptions(): Promise<CarrierOption[]> {
   const installations = (await enabledInstallations()).filter((i) => getPlugin(i.pluginId)?.manifest.kind === 'carrier');
   return Promise.all(
     installations.map(async (i) => {
-      const [trunks, callerIds] = await Promise.all([callHook(i.id, 'trunks'), callHook(i.id, 'callerIds')]);
+      const [trunks, callerIds] = await Promise.all([
+        callHook(i.id, 'trunks', [], { withConfig: true }),
+        callHook(i.id, 'callerIds', [], { withConfig: true }),
+      ]);
       return {
         installationId: i.id,
         name: i.name,
