@@ -4,6 +4,7 @@ import { purgeAuthRecords } from '../modules/auth/session.server';
 import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
 import { sendOnlineTaskLinks } from '../modules/questionnaires/online-tasks.server';
+import { seedDefaultAlertRulesOnce, startAlertLoop } from '../modules/monitoring/alerts.server';
 import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
 import { deliverCallNotification } from '../modules/workstation/click-to-call.server';
 import { deliverWriteBack, sweepWriteBacks } from '../modules/wrapup/outbox.server';
@@ -43,6 +44,9 @@ export async function startWorker(): Promise<PgBoss> {
     if ('cron' in entry && entry.cron) await instance.schedule(name, entry.cron, { reason: 'schedule' });
   }
   await instance.send('system.heartbeat', { reason: 'startup' });
+  // Alert rules every 15 s: finer than pg-boss cron's minute; one worker evaluates at a time.
+  await seedDefaultAlertRulesOnce();
+  startAlertLoop();
   log.info({ queues: Object.keys(handlers) }, 'worker started');
   return instance;
 }

@@ -9,6 +9,7 @@ import { connectDemoCrm } from './demo-crm.server';
 import { startDemoDialing } from './demo-dialing.server';
 import { seedDemoLists } from './demo-lists.server';
 import { seedDemoTasks } from './demo-tasks.server';
+import { seedDefaultAlertRulesOnce } from '../monitoring/alerts.server';
 
 const DEMO_USERS: { login: string; displayName: string; role: Role; locale: 'zh-CN' | 'en' | null }[] = [
   { login: 'admin', displayName: '系统管理员 Admin', role: 'admin', locale: null },
@@ -49,6 +50,8 @@ export async function seedDemo(): Promise<SeedResult> {
   // shifts, skill groups and one task per channel.
   await seedDemoTasks(fixed);
   await connectDemoCrm();
+  // The default alert rules (monitoring): abandons pause a task, a spam-flagged caller ID is disabled…
+  await seedDefaultAlertRulesOnce();
   await startDemoDialing();
   return { seeded: true, credentials };
 }
