@@ -261,10 +261,9 @@ export class DialerEngine {
     const [health, blocked] = await Promise.all([this.sw.health(), lineBlocks()]);
     const allowedTrunks = task.trunks.filter((t) => !blocked.trunks.has(t));
     const allowedIds = task.callerIds.filter((n) => !blocked.callerIds.has(n));
-    const disabled = {
-      disabledTrunks: task.trunks.length - allowedTrunks.length,
-      disabledCallerIds: task.callerIds.length - allowedIds.length,
-    };
+    const offTrunks = task.trunks.length - allowedTrunks.length;
+    const offIds = task.callerIds.length - allowedIds.length;
+    const disabled = { ...(offTrunks ? { disabledTrunks: offTrunks } : {}), ...(offIds ? { disabledCallerIds: offIds } : {}) };
     const trunks = allowedTrunks.filter((t) => {
       // A trunk the switch does not know is as unusable as a full one.
       const h = health.trunks[t];
