@@ -5,6 +5,8 @@ import dialingZhCN from './locales/dialing/zh-CN.json';
 import en from './locales/en.json';
 import listsEn from './locales/lists/en.json';
 import listsZhCN from './locales/lists/zh-CN.json';
+import monitoringEn from './locales/monitoring/en.json';
+import monitoringZhCN from './locales/monitoring/zh-CN.json';
 import pluginsEn from './locales/plugins/en.json';
 import pluginsZhCN from './locales/plugins/zh-CN.json';
 import questionnairesEn from './locales/questionnaires/en.json';
@@ -37,6 +39,7 @@ export const resources = {
       dialing: dialingZhCN,
       workstation: workstationZhCN,
       wrapup: wrapupZhCN,
+      monitoring: monitoringZhCN,
     },
   },
   en: {
@@ -50,6 +53,7 @@ export const resources = {
       dialing: dialingEn,
       workstation: workstationEn,
       wrapup: wrapupEn,
+      monitoring: monitoringEn,
     },
   },
 } as const;

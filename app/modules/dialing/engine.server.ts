@@ -7,8 +7,8 @@ import { decryptString } from '../../utils/data-key.server';
 import { logger } from '../../utils/logger.server';
 import { normalizePhone } from '../lists/phone';
 import { revealPhone } from '../lists/phone-vault.server';
-import { DEFAULT_ABANDON_MESSAGE } from '../projects/project-schema';
 import { cappedLaunches, lineBlocks, pacingCap } from '../monitoring/breakers.server';
+import { DEFAULT_ABANDON_MESSAGE } from '../projects/project-schema';
 import { eligibleContacts } from '../tasks/dispatch.server';
 import {
   type AttemptResult,

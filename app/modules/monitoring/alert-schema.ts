@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkCondition, type Condition } from '../../rules/condition';
+import { type Condition, checkCondition } from '../../rules/condition';
 import { defineScope, type RuleError } from '../../rules/types';
 import { ALERT_METRICS, ALERT_SCOPES, type AlertMetric, WINDOWS } from './definitions';
 
@@ -75,7 +75,8 @@ export function checkAlertRule(
   const errors: FieldErrors = {};
   const parsed = AlertRuleInputSchema.safeParse(input);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) errors[issue.path.join('.')] ??= `errors.field.${String(issue.path.at(-1) ?? "value")}`;
+    for (const issue of parsed.error.issues)
+      errors[issue.path.join('.')] ??= `errors.field.${String(issue.path.at(-1) ?? 'value')}`;
     return { ok: false, errors, conditionErrors: [] };
   }
   const v = parsed.data;

@@ -78,7 +78,10 @@ describe('alert rule validation', () => {
     if (bad.ok) return;
     expect(Object.keys(bad.errors)).toContain('name');
     const second = checkAlertRule({ ...abandonRule(3), scope: 'trunk' });
-    expect(second.ok ? {} : second.errors).toMatchObject({ scope: 'errors.scopeForMetric', 'actions.breaker': 'errors.breakerScope' });
+    expect(second.ok ? {} : second.errors).toMatchObject({
+      scope: 'errors.scopeForMetric',
+      'actions.breaker': 'errors.breakerScope',
+    });
     const cap = checkAlertRule({ ...abandonRule(3, { breaker: 'capPacing' }) });
     expect(cap.ok ? {} : cap.errors).toEqual({ 'actions.capLevel': 'errors.capLevelRequired' });
     const condition = checkAlertRule({
@@ -190,7 +193,15 @@ describe('line breakers and the dialer', () => {
     expect((await evaluateAlertRules()).fired).toBe(1);
     expect([...(await lineBlocks()).callerIds]).toEqual(['057100000001']);
 
-    const sw = createSimSwitch({ profile, trunks: [{ id: 'sim-e1-a', capacity: 30 }, { id: 'sim-e1-b', capacity: 30 }], timeScale: 1, seed: 5 });
+    const sw = createSimSwitch({
+      profile,
+      trunks: [
+        { id: 'sim-e1-a', capacity: 30 },
+        { id: 'sim-e1-b', capacity: 30 },
+      ],
+      timeScale: 1,
+      seed: 5,
+    });
     const engine = new DialerEngine(sw, 'd-breakers', sw.clock);
     const task = await engineTask();
     expect(await engine.usableLines(task as never)).toEqual({

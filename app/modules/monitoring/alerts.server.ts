@@ -5,8 +5,8 @@ import { type CompiledRule, compileCondition, matchRows } from '../../rules/runt
 import { logger } from '../../utils/logger.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { can } from '../auth/permissions';
-import { readSetting, writeSetting } from '../system/settings.server';
 import { publishLive } from '../dialing/live.server';
+import { readSetting, writeSetting } from '../system/settings.server';
 import {
   ALERT_SCOPE,
   type AlertActions,
@@ -72,7 +72,10 @@ export async function deleteAlertRule(actor: AuditActor, id: string) {
   const open = await prisma.alert.findMany({ where: { ruleId: id, state: { not: 'resolved' } } });
   for (const alert of open) await resolveAlert(actor, alert.id, 'ruleDeleted');
   const breakers = await prisma.circuitBreaker.findMany({
-    where: { alertId: { in: (await prisma.alert.findMany({ where: { ruleId: id }, select: { id: true } })).map((a) => a.id) }, releasedAt: null },
+    where: {
+      alertId: { in: (await prisma.alert.findMany({ where: { ruleId: id }, select: { id: true } })).map((a) => a.id) },
+      releasedAt: null,
+    },
   });
   for (const b of breakers) await releaseBreaker(b.id, actor, { resume: false, note: 'rule deleted' });
   await prisma.alertRule.delete({ where: { id } });
@@ -134,7 +137,10 @@ export async function listAlerts(filter: { state?: string; take?: number } = {})
     orderBy: { firedAt: 'desc' },
     take: filter.take ?? 100,
   });
-  const rules = await prisma.alertRule.findMany({ where: { id: { in: alerts.map((a) => a.ruleId) } }, select: { id: true, name: true } });
+  const rules = await prisma.alertRule.findMany({
+    where: { id: { in: alerts.map((a) => a.ruleId) } },
+    select: { id: true, name: true },
+  });
   const breakers = await prisma.circuitBreaker.findMany({ where: { alertId: { in: alerts.map((a) => a.id) } } });
   const names = new Map(rules.map((r) => [r.id, r.name]));
   return alerts.map((a) => ({
@@ -197,10 +203,9 @@ async function subjectsFor(rule: AlertRuleValues, tallies: Tallies, now: Date): 
       metric === 'writeBackFailures'
         ? await writeBackFailuresSince(windowStart(window, now, 'Asia/Shanghai'))
         : new Map(
-            (await prisma.writeBack.groupBy({ by: ['projectId'], where: { state: 'pending' }, _count: { _all: true } })).map((r) => [
-              r.projectId,
-              r._count._all,
-            ]),
+            (await prisma.writeBack.groupBy({ by: ['projectId'], where: { state: 'pending' }, _count: { _all: true } })).map(
+              (r) => [r.projectId, r._count._all],
+            ),
           );
     if (rule.scope === 'system') {
       const total = [...perProject.values()].reduce((a, b) => a + b, 0);
@@ -208,10 +213,17 @@ async function subjectsFor(rule: AlertRuleValues, tallies: Tallies, now: Date): 
     }
     const ids = rule.scopeRef ? [rule.scopeRef] : [...perProject.keys()];
     const names = await labels('project', ids);
-    return ids.map((id) => ({ subject: `project:${id}`, label: names.get(id) ?? id, value: perProject.get(id) ?? 0, sample: perProject.get(id) ?? 0 }));
+    return ids.map((id) => ({
+      subject: `project:${id}`,
+      label: names.get(id) ?? id,
+      value: perProject.get(id) ?? 0,
+      sample: perProject.get(id) ?? 0,
+    }));
   }
   if (metric === 'occupancy') {
-    const states = (await prisma.agentPresence.findMany({ where: { NOT: { state: 'offline' } }, select: { state: true } })).map((p) => p.state);
+    const states = (await prisma.agentPresence.findMany({ where: { NOT: { state: 'offline' } }, select: { state: true } })).map(
+      (p) => p.state,
+    );
     const o = occupancy(states);
     return [{ subject: 'system', label: 'system', value: o === null ? null : Math.round(o * 1000) / 10, sample: states.length }];
   }
@@ -239,9 +251,20 @@ function compiledFor(rule: { id: string; updatedAt: Date; condition: unknown }):
 }
 
 const fmt = (metric: string, value: number | null) =>
-  value === null ? '—' : metric === 'averageTalkSec' ? `${value} s` : metric.endsWith('Rate') || ['asr', 'serviceLevel', 'occupancy'].includes(metric) ? `${value} %` : String(value);
+  value === null
+    ? '—'
+    : metric === 'averageTalkSec'
+      ? `${value} s`
+      : metric.endsWith('Rate') || ['asr', 'serviceLevel', 'occupancy'].includes(metric)
+        ? `${value} %`
+        : String(value);
 
-async function fire(rule: { id: string; name: string; severity: string; metric: string; window: string; condition: unknown }, actions: AlertActions, s: Subject, now: Date) {
+async function fire(
+  rule: { id: string; name: string; severity: string; metric: string; window: string; condition: unknown },
+  actions: AlertActions,
+  s: Subject,
+  now: Date,
+) {
   const threshold = describeCondition(rule.condition as never);
   const message = `${rule.name}: ${s.label} — ${rule.metric} ${fmt(rule.metric, s.value)} (${rule.window}; ${threshold})`;
   const alert = await prisma.alert.create({
@@ -258,7 +281,13 @@ async function fire(rule: { id: string; name: string; severity: string; metric: 
       history: [{ at: now.toISOString(), event: 'fired', by: 'system', note: message }] as Prisma.InputJsonValue,
     },
   });
-  if (actions.notify) await notifyWatchers(alert.id, rule.severity, rule.name, `${s.label} — ${rule.metric} ${fmt(rule.metric, s.value)} (${rule.window})`);
+  if (actions.notify)
+    await notifyWatchers(
+      alert.id,
+      rule.severity,
+      rule.name,
+      `${s.label} — ${rule.metric} ${fmt(rule.metric, s.value)} (${rule.window})`,
+    );
   if (actions.plugin) {
     const outcome = await callHook(actions.plugin.installationId, 'send', [
       { to: actions.plugin.to, subject: `[${rule.severity}] ${rule.name}`, text: message },
@@ -269,16 +298,29 @@ async function fire(rule: { id: string; name: string; severity: string; metric: 
     const target = s.subject.slice(s.subject.indexOf(':') + 1);
     try {
       const trip = await tripBreaker(
-        { kind: actions.breaker, target, level: actions.capLevel, alertId: alert.id, reason: `⚠ ${message}`, cooldownMinutes: actions.cooldownMinutes },
+        {
+          kind: actions.breaker,
+          target,
+          level: actions.capLevel,
+          alertId: alert.id,
+          reason: `⚠ ${message}`,
+          cooldownMinutes: actions.cooldownMinutes,
+        },
         now,
       );
-      await addHistory(alert.id, { event: trip.tripped ? `breaker.${actions.breaker}` : 'breakerSkipped', by: 'system', note: target });
+      await addHistory(alert.id, {
+        event: trip.tripped ? `breaker.${actions.breaker}` : 'breakerSkipped',
+        by: 'system',
+        note: target,
+      });
     } catch (error) {
       log.warn({ err: error, rule: rule.id }, 'circuit breaker failed');
       await addHistory(alert.id, { event: 'breakerFailed', by: 'system', note: String((error as Error).message) });
     }
   }
-  await publishLive({ topic: 'alert', data: { alertId: alert.id, state: 'firing', severity: rule.severity } }).catch(() => undefined);
+  await publishLive({ topic: 'alert', data: { alertId: alert.id, state: 'firing', severity: rule.severity } }).catch(
+    () => undefined,
+  );
   return alert;
 }
 
@@ -296,7 +338,12 @@ export async function evaluateAlertRules(now = new Date()) {
       continue;
     }
     const subjects = (await subjectsFor(checked.value, tallies, now)).filter((s) => s.value !== null);
-    const matches = subjects.length ? await matchRows(compiled, subjects.map((s) => ({ value: s.value, sample: s.sample }))) : [];
+    const matches = subjects.length
+      ? await matchRows(
+          compiled,
+          subjects.map((s) => ({ value: s.value, sample: s.sample })),
+        )
+      : [];
     const open = await prisma.alert.findMany({ where: { ruleId: row.id, state: { not: 'resolved' } } });
     const openBySubject = new Map(open.map((a) => [a.subject, a]));
     for (const [i, s] of subjects.entries()) {
@@ -326,7 +373,9 @@ export function startAlertLoop(everyMs = 15_000): () => void {
       // The lock lives as long as this transaction; the evaluation's own queries use other connections.
       await prisma.$transaction(
         async (tx) => {
-          const [lock] = await tx.$queryRaw<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('waihu:monitoring:alerts')) AS ok`;
+          const [lock] = await tx.$queryRaw<
+            { ok: boolean }[]
+          >`SELECT pg_try_advisory_xact_lock(hashtext('waihu:monitoring:alerts')) AS ok`;
           if (lock?.ok) await evaluateAlertRules();
         },
         { timeout: 120_000, maxWait: 5_000 },

@@ -71,7 +71,10 @@ export async function tripBreaker(trip: Trip, now = new Date()): Promise<{ tripp
       resumeAt: trip.cooldownMinutes > 0 ? new Date(now.getTime() + trip.cooldownMinutes * 60_000) : null,
     },
   });
-  await audit(MONITORING_ACTOR, `monitoring.breaker.${trip.kind}`, trip.target, { reason: trip.reason, alertId: trip.alertId ?? null });
+  await audit(MONITORING_ACTOR, `monitoring.breaker.${trip.kind}`, trip.target, {
+    reason: trip.reason,
+    alertId: trip.alertId ?? null,
+  });
   await publishLive({ topic: 'alert', data: { breaker: row.id, kind: trip.kind } }).catch(() => undefined);
   return { tripped: true, id: row.id };
 }

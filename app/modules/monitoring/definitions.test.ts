@@ -109,7 +109,12 @@ describe('average talk time, service level, occupancy', () => {
 
 describe('figures for alert conditions', () => {
   it('gives percentages as 0–100 with the sample behind them', () => {
-    const history = [...Array.from({ length: 97 }, () => call('connected')), call('abandoned'), call('abandoned'), call('abandoned')];
+    const history = [
+      ...Array.from({ length: 97 }, () => call('connected')),
+      call('abandoned'),
+      call('abandoned'),
+      call('abandoned'),
+    ];
     expect(metricOfTally('abandonRate', tallyAttempts(history, ago(60)))).toEqual({ value: 3, sample: 100 });
     expect(metricOfTally('asr', tallyAttempts([call('busy'), call('connected')], ago(60)))).toEqual({ value: 50, sample: 2 });
   });

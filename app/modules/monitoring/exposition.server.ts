@@ -13,10 +13,13 @@ export function metricsAccess(request: Request): Response | null {
   const token = env().WAIHU_METRICS_TOKEN;
   const given = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
   if (token && given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))) return null;
-  return new Response(token ? 'a valid bearer token is required\n' : '/metrics answers loopback only (set WAIHU_METRICS_TOKEN)\n', {
-    status: token ? 401 : 403,
-    headers: { 'Content-Type': 'text/plain', ...(token ? { 'WWW-Authenticate': 'Bearer' } : {}) },
-  });
+  return new Response(
+    token ? 'a valid bearer token is required\n' : '/metrics answers loopback only (set WAIHU_METRICS_TOKEN)\n',
+    {
+      status: token ? 401 : 403,
+      headers: { 'Content-Type': 'text/plain', ...(token ? { 'WWW-Authenticate': 'Bearer' } : {}) },
+    },
+  );
 }
 
 export async function metricsText(now = new Date()): Promise<string> {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
 import { resetEnvCache } from '../../env.server';
-import { loader } from '../../routes/metrics';
 import { closeLive } from '../dialing/live.server';
 import { dialableTask } from '../dialing/testing.server';
 import { abandonRate, asr, averageTalkSec, serviceLevel, tallyAttempts } from './definitions';
+import { metricsAccess, metricsText } from './exposition.server';
 import { attemptTallies, tallyOf, wallboardSnapshot } from './metrics.server';
 
 // The SQL that groups attempts for the wallboard, alerts and /metrics gives the same figures as
@@ -83,10 +83,8 @@ describe('metrics from attempts', () => {
 
 describe('/metrics', () => {
   it('answers loopback in Prometheus text with HELP, TYPE and labels', async () => {
-    const res = await loader({ request: request('/metrics', { ip: '127.0.0.1' }), params: {}, context: {} });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
-    const text = await res.text();
+    expect(metricsAccess(request('/metrics', { ip: '127.0.0.1' }))).toBeNull();
+    const text = await metricsText();
     expect(text).toContain('# HELP waihu_abandon_rate ');
     expect(text).toContain('# TYPE waihu_abandon_rate gauge');
     expect(text).toMatch(/waihu_asr\{caller_id="057188880002",window="1h"\} [0-9.]+/);
@@ -94,21 +92,16 @@ describe('/metrics', () => {
   });
 
   it('refuses other hosts without the bearer token, and accepts it', async () => {
-    const denied = await loader({ request: request('/metrics', { ip: '10.1.2.3' }), params: {}, context: {} });
-    expect(denied.status).toBe(403);
+    expect(metricsAccess(request('/metrics', { ip: '10.1.2.3' }))?.status).toBe(403);
     process.env.WAIHU_METRICS_TOKEN = 'metrics-token-0123456789';
     resetEnvCache();
-    const wrong = await loader({
-      request: request('/metrics', { ip: '10.1.2.3', headers: { authorization: 'Bearer nope' } }),
-      params: {},
-      context: {},
-    });
-    expect(wrong.status).toBe(401);
-    const right = await loader({
-      request: request('/metrics', { ip: '10.1.2.3', headers: { authorization: 'Bearer metrics-token-0123456789' } }),
-      params: {},
-      context: {},
-    });
-    expect(right.status).toBe(200);
+    const wrong = metricsAccess(request('/metrics', { ip: '10.1.2.3', headers: { authorization: 'Bearer nope' } }));
+    expect(wrong?.status).toBe(401);
+    const right = metricsAccess(
+      request('/metrics', { ip: '10.1.2.3', headers: { authorization: 'Bearer metrics-token-0123456789' } }),
+    );
+    expect(right).toBeNull();
+    delete process.env.WAIHU_METRICS_TOKEN;
+    resetEnvCache();
   });
 });

@@ -10,7 +10,7 @@ import {
   asr,
   averageTalkSec,
   emptyTally,
-  MetricWindow,
+  type MetricWindow,
   occupancy,
   SERVICE_LEVEL_SEC,
   serviceLevel,
@@ -46,9 +46,7 @@ export async function attemptTallies(now = new Date()): Promise<Tallies> {
   const zones = await projectZones();
   const ids = [...zones.keys()];
   const starts = ids.map((id) => windowStart('today', now, zones.get(id) ?? DEFAULT_TIME_ZONE));
-  const since = Object.fromEntries(
-    WINDOWS.map((w) => [w, windowStart(w, now, DEFAULT_TIME_ZONE)]),
-  ) as Record<MetricWindow, Date>;
+  const since = Object.fromEntries(WINDOWS.map((w) => [w, windowStart(w, now, DEFAULT_TIME_ZONE)])) as Record<MetricWindow, Date>;
   const earliest = new Date(Math.min(since['30d'].getTime(), ...starts.map((d) => d.getTime())));
   const rows = await prisma.$queryRaw<
     {
@@ -80,8 +78,8 @@ export async function attemptTallies(now = new Date()): Promise<Tallies> {
   const out: Tallies = new Map();
   const add = (window: MetricWindow, subject: string, r: (typeof rows)[number]) => {
     const k = key(window, subject);
-    let t = out.get(k);
-    if (!t) out.set(k, (t = emptyTally()));
+    const t = out.get(k) ?? emptyTally();
+    out.set(k, t);
     addToTally(t, r.result, r.n, r.talk, r.sl, r.cause);
   };
   for (const r of rows) {
@@ -115,7 +113,11 @@ export async function writeBackFigures(now = new Date(), projectId?: string) {
     prisma.writeBack.count({ where: { ...where, state: 'dead' } }),
     prisma.writeBack.count({ where: { ...where, lastFailedAt: { gte: new Date(now.getTime() - 10 * 60_000) } } }),
     prisma.writeBack.count({ where: { ...where, lastFailedAt: { gte: new Date(now.getTime() - 3_600_000) } } }),
-    prisma.writeBack.findFirst({ where: { ...where, state: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+    prisma.writeBack.findFirst({
+      where: { ...where, state: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      select: { createdAt: true },
+    }),
   ]);
   return {
     backlog: pending,
@@ -204,7 +206,11 @@ export async function wallboardSnapshot(now = new Date()) {
   const [tallies, tasks, inFlight, presence, writeBack, queues, channels, breakers] = await Promise.all([
     attemptTallies(now),
     prisma.task.findMany({ where: { status: { in: ['running', 'paused'] } }, orderBy: { priority: 'desc' } }),
-    prisma.callAttempt.groupBy({ by: ['taskId', 'state', 'trunk', 'callerId'], where: { endedAt: null }, _count: { _all: true } }),
+    prisma.callAttempt.groupBy({
+      by: ['taskId', 'state', 'trunk', 'callerId'],
+      where: { endedAt: null },
+      _count: { _all: true },
+    }),
     prisma.agentPresence.findMany({ where: { NOT: { state: 'offline' } }, orderBy: { since: 'asc' } }),
     writeBackFigures(now),
     jobQueueLag(now),
@@ -307,4 +313,3 @@ export async function remainingContacts(task: Parameters<typeof taskContactSql>[
   const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "Contact" c WHERE ${sql}`, ...params);
   return Number(row?.n ?? 0);
 }
-

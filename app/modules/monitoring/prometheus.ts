@@ -12,7 +12,7 @@ interface Family {
   samples: { labels: Labels; value: number | null }[];
 }
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export function renderFamilies(families: Family[]): string {
   const out: string[] = [];
@@ -21,7 +21,7 @@ export function renderFamilies(families: Family[]): string {
     for (const s of f.samples) {
       if (s.value === null || !Number.isFinite(s.value)) continue;
       const labels = Object.entries(s.labels)
-        .map(([k, v]) => `${k}="${escape(v)}"`)
+        .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
         .join(',');
       out.push(`${f.name}${labels ? `{${labels}}` : ''} ${s.value}`);
     }
@@ -49,22 +49,14 @@ export function prometheusText(s: WallboardSnapshot, alerts: { severity: string;
       { labels: {}, value: s.system.connected },
       ...s.tasks.map((t) => ({ labels: { task: t.name, task_id: t.id }, value: t.connected })),
     ]),
-    g(
-      'waihu_answer_rate',
-      'Answered (human or machine) / calls placed, by window.',
-      [
-        ...WINDOWS.map((w) => ({ labels: { window: w }, value: ratio(s.system.windows[w]?.answerRate ?? null) })),
-        ...perTaskWindow((f) => ratio(f.answerRate)),
-      ],
-    ),
-    g(
-      'waihu_abandon_rate',
-      'Abandoned / answered by a live person (regulatory definition), by window.',
-      [
-        ...WINDOWS.map((w) => ({ labels: { window: w }, value: ratio(s.system.windows[w]?.abandonRate ?? null) })),
-        ...perTaskWindow((f) => ratio(f.abandonRate)),
-      ],
-    ),
+    g('waihu_answer_rate', 'Answered (human or machine) / calls placed, by window.', [
+      ...WINDOWS.map((w) => ({ labels: { window: w }, value: ratio(s.system.windows[w]?.answerRate ?? null) })),
+      ...perTaskWindow((f) => ratio(f.answerRate)),
+    ]),
+    g('waihu_abandon_rate', 'Abandoned / answered by a live person (regulatory definition), by window.', [
+      ...WINDOWS.map((w) => ({ labels: { window: w }, value: ratio(s.system.windows[w]?.abandonRate ?? null) })),
+      ...perTaskWindow((f) => ratio(f.abandonRate)),
+    ]),
     g(
       'waihu_service_level',
       'Human answers connected to an agent within 2 s / human answers, by window.',
@@ -103,7 +95,11 @@ export function prometheusText(s: WallboardSnapshot, alerts: { severity: string;
       'Lines per agent the predictive pacer dials at (last dialer report).',
       s.tasks.map((t) => ({ labels: { task: t.name, task_id: t.id }, value: t.pacingLevel })),
     ),
-    g('waihu_trunk_channels_in_use', 'Channels in use per trunk.', s.trunks.map((t) => ({ labels: { trunk: t.id }, value: t.inUse }))),
+    g(
+      'waihu_trunk_channels_in_use',
+      'Channels in use per trunk.',
+      s.trunks.map((t) => ({ labels: { trunk: t.id }, value: t.inUse })),
+    ),
     g(
       'waihu_trunk_channels_capacity',
       'Channel capacity per trunk.',
@@ -117,7 +113,11 @@ export function prometheusText(s: WallboardSnapshot, alerts: { severity: string;
       { labels: { window: '10m' }, value: s.writeBack.failed10m },
       { labels: { window: '1h' }, value: s.writeBack.failed1h },
     ]),
-    g('waihu_job_queue_ready', 'Jobs ready to run, per queue.', s.queues.map((q) => ({ labels: { queue: q.queue }, value: q.ready }))),
+    g(
+      'waihu_job_queue_ready',
+      'Jobs ready to run, per queue.',
+      s.queues.map((q) => ({ labels: { queue: q.queue }, value: q.ready })),
+    ),
     g(
       'waihu_job_queue_lag_seconds',
       'How long the oldest ready job has waited, per queue.',

@@ -2,6 +2,7 @@ import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import { generatePassword } from '../auth/password.server';
 import type { Role } from '../auth/permissions';
+import { seedDefaultAlertRulesOnce } from '../monitoring/alerts.server';
 import { saveSkillGroup } from '../projects/skill-groups.server';
 import { seedDemoQuestionnaires } from '../questionnaires/demo.server';
 import { createUser } from '../users/users.server';
@@ -9,7 +10,6 @@ import { connectDemoCrm } from './demo-crm.server';
 import { startDemoDialing } from './demo-dialing.server';
 import { seedDemoLists } from './demo-lists.server';
 import { seedDemoTasks } from './demo-tasks.server';
-import { seedDefaultAlertRulesOnce } from '../monitoring/alerts.server';
 
 const DEMO_USERS: { login: string; displayName: string; role: Role; locale: 'zh-CN' | 'en' | null }[] = [
   { login: 'admin', displayName: '系统管理员 Admin', role: 'admin', locale: null },
