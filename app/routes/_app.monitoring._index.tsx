@@ -6,8 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { formatDuration, useLiveSnapshot, useNow } from '../components/monitoring/useLiveSnapshot';
 import { withPermission } from '../modules/auth/guard.server';
 import { wallboardSnapshot } from '../modules/monitoring/metrics.server';
+import { formatDateTime } from '../utils/format';
 
-export const loader = withPermission('monitoring.view', async () => wallboardSnapshot());
+export const loader = withPermission('monitoring.view', async ({ user }) => ({
+  ...(await wallboardSnapshot()),
+  timeZone: user.timeZone,
+}));
 
 const TOPICS = ['attempt', 'agent', 'task', 'alert'];
 const DARK_KEY = 'waihu.wallboard.dark';
@@ -38,7 +42,7 @@ function Tile(props: { label: string; value: string | number; testId: string; al
 
 export default function Wallboard() {
   const data = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const latency = useLiveSnapshot('/live/monitoring', TOPICS, data.at);
   const now = useNow();
   const [dark, setDark] = useState(false);
@@ -65,7 +69,7 @@ export default function Wallboard() {
           </Typography.Title>
           <Space>
             <Typography.Text type="secondary" data-testid="wallboard-at" data-latency={latency ?? ''}>
-              {t('monitoring.updatedAt', { time: new Date(data.at).toLocaleTimeString() })}
+              {t('monitoring.updatedAt', { time: formatDateTime(data.at, data.timeZone, i18n.language) })}
               {latency !== null ? ` · ${t('monitoring.latency', { ms: latency })}` : ''}
             </Typography.Text>
             <Button icon={<BulbOutlined />} onClick={toggleDark} data-testid="dark-toggle">
@@ -198,7 +202,7 @@ export default function Wallboard() {
                   {
                     title: t('monitoring.timeInState'),
                     dataIndex: 'since',
-                    render: (since: string) => formatDuration(now - Date.parse(since)),
+                    render: (since: string) => (now === null ? '' : formatDuration(now - Date.parse(since))),
                   },
                 ]}
               />

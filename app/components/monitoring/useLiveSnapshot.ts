@@ -46,10 +46,11 @@ export function useLiveSnapshot(url: string, topics: string[], dataAt: string): 
   return latency;
 }
 
-/** The current time, ticking (time in state on the wallboard). */
-export function useNow(everyMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
+/** The current time, ticking (time in state on the wallboard); null until mounted, so server and browser render alike. */
+export function useNow(everyMs = 1000): number | null {
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
+    setNow(Date.now());
     const t = setInterval(() => setNow(Date.now()), everyMs);
     return () => clearInterval(t);
   }, [everyMs]);

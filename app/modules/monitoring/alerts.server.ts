@@ -145,7 +145,7 @@ export async function listAlerts(filter: { state?: string; take?: number } = {})
   const names = new Map(rules.map((r) => [r.id, r.name]));
   return alerts.map((a) => ({
     ...a,
-    ruleName: names.get(a.ruleId) ?? '',
+    ruleName: names.get(a.ruleId) ?? a.ruleName,
     history: (a.history as HistoryEntry[] | null) ?? [],
     breakers: breakers
       .filter((b) => b.alertId === a.id)
@@ -270,6 +270,7 @@ async function fire(
   const alert = await prisma.alert.create({
     data: {
       ruleId: rule.id,
+      ruleName: rule.name,
       subject: s.subject,
       subjectLabel: s.label,
       severity: rule.severity,

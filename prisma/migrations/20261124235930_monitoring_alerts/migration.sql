@@ -25,6 +25,7 @@ CREATE TABLE "AlertRule" (
 CREATE TABLE "Alert" (
     "id" UUID NOT NULL,
     "ruleId" UUID NOT NULL,
+    "ruleName" TEXT NOT NULL DEFAULT '',
     "subject" TEXT NOT NULL,
     "subjectLabel" TEXT NOT NULL,
     "state" TEXT NOT NULL DEFAULT 'firing',
