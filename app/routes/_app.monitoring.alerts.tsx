@@ -26,7 +26,7 @@ const ActionSchema = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('monitoring.manage', async ({ request, user }) => {
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData().catch(() => new FormData())));
   if (!parsed.success) return Response.json({ ok: false, error: 'monitoring.errors.badRequest' }, { status: 400 });
   const actor = { id: user.id, name: user.login };
   const a = parsed.data;

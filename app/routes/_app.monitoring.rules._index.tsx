@@ -19,7 +19,7 @@ const ActionSchema = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('monitoring.manage', async ({ request, user }) => {
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData().catch(() => new FormData())));
   if (!parsed.success) return Response.json({ ok: false }, { status: 400 });
   const actor = { id: user.id, name: user.login };
   if (parsed.data.intent === 'delete') return Response.json({ ok: await deleteAlertRule(actor, parsed.data.id) });
