@@ -81,6 +81,7 @@ test('an alert rule with a low abandon threshold fires, pauses the task with its
   await page.goto(`/tasks/${taskId}`);
   await expect(page.getByTestId('task-status')).toHaveText('Paused');
   await expect(page.getByTestId('status-reason')).toContainText(name);
+  await expect(page.getByTestId('task-breaker')).toContainText(name);
 
   await page.goto('/monitoring/alerts');
   await alertRow.getByTestId('ack').click();

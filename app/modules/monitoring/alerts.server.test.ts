@@ -15,7 +15,7 @@ import {
   notificationsFor,
   saveAlertRule,
 } from './alerts.server';
-import { cappedLaunches, lineBlocks, pacingCap } from './breakers.server';
+import { cappedLaunches, lineBlocks, pacingCap, taskBreakers } from './breakers.server';
 
 // Alert rules on a real database: the lifecycle (fire once, acknowledge, resolve, history), each
 // circuit breaker and its effect on the dialer, and the auto-resume cooldown.
@@ -108,6 +108,7 @@ describe('alert lifecycle and the pause breaker', () => {
     expect(task.status).toBe('paused');
     expect(task.statusReason).toContain('abandons');
     expect(task.statusReason).toContain('10 %');
+    expect((await taskBreakers(taskId)).map((b) => b.kind)).toEqual(['pauseTask']);
     // The bell: supervisors (monitoring.view) get it, agents do not.
     expect((await notificationsFor(watcher.id)).unread).toBe(1);
     expect((await notificationsFor(agent.id)).unread).toBe(0);

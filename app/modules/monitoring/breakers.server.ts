@@ -34,6 +34,21 @@ export async function pacingCap(taskId: string): Promise<number | null> {
   return levels.length ? Math.min(...levels) : null;
 }
 
+/** The active breakers on a task (shown on the task page with their reason). */
+export async function taskBreakers(taskId: string) {
+  const rows = await prisma.circuitBreaker.findMany({
+    where: { target: taskId, releasedAt: null },
+    orderBy: { trippedAt: 'desc' },
+  });
+  return rows.map((b) => ({
+    id: b.id,
+    kind: b.kind,
+    reason: b.reason,
+    level: b.level,
+    resumeAt: b.resumeAt?.toISOString() ?? null,
+  }));
+}
+
 /** At most this many calls may ring for a task under a cap, given its agents and calls ringing. */
 export function cappedLaunches(want: number, cap: number | null, agents: number, ringing: number): number {
   if (cap === null) return want;
