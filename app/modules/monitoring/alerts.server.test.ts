@@ -10,10 +10,12 @@ import {
   acknowledgeAlert,
   deleteAlertRule,
   evaluateAlertRules,
+  listAlertRules,
   listAlerts,
   markNotificationsRead,
   notificationsFor,
   saveAlertRule,
+  seedDefaultAlertRulesOnce,
 } from './alerts.server';
 import { cappedLaunches, lineBlocks, pacingCap, taskBreakers } from './breakers.server';
 
@@ -89,6 +91,23 @@ describe('alert rule validation', () => {
       condition: { combinator: 'and', rules: [{ field: 'nope', operator: '>', value: 1 }] },
     });
     expect(condition.ok ? {} : condition.errors).toEqual({ condition: 'errors.condition' });
+  });
+});
+
+describe('default rules', () => {
+  it('are installed once and valid; one deleted does not come back; the demo can install one disabled', async () => {
+    await seedDefaultAlertRulesOnce({ disabled: ['abandon-pause'] });
+    const rules = await listAlertRules();
+    expect(rules.map((r) => [r.seedKey, r.metric, r.scope, r.enabled])).toEqual([
+      ['abandon-pause', 'abandonRate', 'task', false],
+      ['callerid-asr', 'asr', 'callerId', true],
+      ['writeback-failures', 'writeBackFailures', 'system', true],
+    ]);
+    const asr = rules.find((r) => r.seedKey === 'callerid-asr');
+    await deleteAlertRule(actor, asr!.id);
+    await seedDefaultAlertRulesOnce();
+    expect((await listAlertRules()).map((r) => r.seedKey)).toEqual(['abandon-pause', 'writeback-failures']);
+    for (const r of await listAlertRules()) await deleteAlertRule(actor, r.id);
   });
 });
 

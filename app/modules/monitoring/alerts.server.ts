@@ -83,19 +83,19 @@ export async function deleteAlertRule(actor: AuditActor, id: string) {
   return true;
 }
 
-/** Installs the default rules once (new installs and the demo); existing ones are left as edited. */
-export async function seedDefaultAlertRules() {
+/** Installs the default rules (new installs and the demo); existing ones are left as edited. */
+export async function seedDefaultAlertRules(options: { disabled?: string[] } = {}) {
   for (const { seedKey, ...input } of DEFAULT_ALERT_RULES) {
-    const checked = checkAlertRule(input);
+    const checked = checkAlertRule({ ...input, enabled: !options.disabled?.includes(seedKey) });
     if (!checked.ok) throw new Error(`default alert rule ${seedKey} is invalid`);
     await prisma.alertRule.upsert({ where: { seedKey }, create: { ...ruleData(checked.value), seedKey }, update: {} });
   }
 }
 
 /** New installs get the default rules once; a rule deleted later does not come back. */
-export async function seedDefaultAlertRulesOnce() {
+export async function seedDefaultAlertRulesOnce(options: { disabled?: string[] } = {}) {
   if (await readSetting<boolean>('monitoring.defaultsSeeded')) return;
-  await seedDefaultAlertRules();
+  await seedDefaultAlertRules(options);
   await writeSetting('monitoring.defaultsSeeded', true);
 }
 
