@@ -1,4 +1,5 @@
 import { prisma } from '../../db/prisma.server';
+import { Prisma } from '../../generated/prisma/client';
 import { taskDialingStatus } from '../dialing/monitor.server';
 import { writeSetting } from '../system/settings.server';
 import { taskContactSql, taskView } from '../tasks/tasks.server';
@@ -15,7 +16,6 @@ import {
   SERVICE_LEVEL_SEC,
   serviceLevel,
   type Tally,
-  WINDOWS,
   windowStart,
 } from './definitions';
 
@@ -25,6 +25,8 @@ import {
 // the job queue). Used by the wallboard, the alert evaluator and /metrics.
 
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+/** The wallboard's today and 30-day figures may be this old; the short windows are always fresh. */
+export const LONG_WINDOWS_MAX_AGE_MS = 30_000;
 
 /** Subject keys: `system`, `task:<id>`, `project:<id>`, `trunk:<id>`, `callerId:<number>`. */
 export type Tallies = Map<string, Tally>;
@@ -41,27 +43,36 @@ async function projectZones(): Promise<Map<string, string>> {
   );
 }
 
-/** Finished attempts tallied by window and subject (task, project, trunk, caller ID, system). */
-export async function attemptTallies(now = new Date()): Promise<Tallies> {
+type TallyRow = {
+  window: MetricWindow;
+  taskId: string;
+  projectId: string;
+  trunk: string | null;
+  callerId: string | null;
+  result: string;
+  cause: string | null;
+  n: number;
+  talk: number;
+  sl: number;
+};
+
+/** One grouped query over the attempts that ended in any of `windows`. */
+async function tallyRows(windows: MetricWindow[], now: Date): Promise<TallyRow[]> {
   const zones = await projectZones();
   const ids = [...zones.keys()];
   const starts = ids.map((id) => windowStart('today', now, zones.get(id) ?? DEFAULT_TIME_ZONE));
-  const since = Object.fromEntries(WINDOWS.map((w) => [w, windowStart(w, now, DEFAULT_TIME_ZONE)])) as Record<MetricWindow, Date>;
-  const earliest = new Date(Math.min(since['30d'].getTime(), ...starts.map((d) => d.getTime())));
-  const rows = await prisma.$queryRaw<
-    {
-      window: MetricWindow;
-      taskId: string;
-      projectId: string;
-      trunk: string | null;
-      callerId: string | null;
-      result: string;
-      cause: string | null;
-      n: number;
-      talk: number;
-      sl: number;
-    }[]
-  >`
+  const since = (w: MetricWindow) => windowStart(w, now, DEFAULT_TIME_ZONE);
+  const earliest = new Date(
+    Math.min(...windows.map((w) => since(w).getTime()), ...(windows.includes('today') ? starts.map((d) => d.getTime()) : [])),
+  );
+  const values = Prisma.join(
+    windows.map((w) =>
+      w === 'today'
+        ? Prisma.sql`('today', coalesce(d.start, ${since('today')}::timestamptz))`
+        : Prisma.sql`(${w}, ${since(w)}::timestamptz)`,
+    ),
+  );
+  return prisma.$queryRaw<TallyRow[]>`
     SELECT w.name AS "window", a."taskId"::text AS "taskId", a."projectId"::text AS "projectId", a."trunk", a."callerId",
            a."result", CASE WHEN a."result" = ANY(${[...ANSWERED_RESULTS]}::text[]) THEN NULL ELSE a."cause" END AS "cause",
            count(*)::int AS n,
@@ -70,13 +81,28 @@ export async function attemptTallies(now = new Date()): Promise<Tallies> {
              AND a."connectedAt" - a."answeredAt" <= make_interval(secs => ${SERVICE_LEVEL_SEC}))::int AS sl
       FROM "CallAttempt" a
       LEFT JOIN unnest(${ids}::uuid[], ${starts}::timestamptz[]) AS d(pid, start) ON d.pid = a."projectId"
-      CROSS JOIN LATERAL (VALUES ('10m', ${since['10m']}::timestamptz), ('15m', ${since['15m']}::timestamptz),
-        ('1h', ${since['1h']}::timestamptz), ('today', coalesce(d.start, ${since.today}::timestamptz)),
-        ('30d', ${since['30d']}::timestamptz)) AS w(name, since)
+      CROSS JOIN LATERAL (VALUES ${values}) AS w(name, since)
      WHERE a."endedAt" >= ${earliest} AND a."result" IS NOT NULL AND a."endedAt" >= w.since
      GROUP BY 1, 2, 3, 4, 5, 6, 7`;
+}
+
+const SHORT: MetricWindow[] = ['10m', '15m', '1h'];
+const LONG: MetricWindow[] = ['today', '30d'];
+let longCache: { at: number; rows: TallyRow[] } | null = null;
+
+/**
+ * Finished attempts tallied by window and subject (task, project, trunk, caller ID, system).
+ * `longMaxAgeMs`: the wallboard and /metrics reuse the today and 30-day tallies for that long (the
+ * big scan), while the short windows are always fresh; the alert evaluator asks for all fresh.
+ */
+export async function attemptTallies(now = new Date(), options: { longMaxAgeMs?: number } = {}): Promise<Tallies> {
+  const maxAge = options.longMaxAgeMs ?? 0;
+  const cached = maxAge > 0 && longCache && now.getTime() - longCache.at < maxAge ? longCache.rows : null;
+  const [short, long] = await Promise.all([tallyRows(SHORT, now), cached ?? tallyRows(LONG, now)]);
+  if (!cached && maxAge > 0) longCache = { at: now.getTime(), rows: long };
+  const rows = [...short, ...long];
   const out: Tallies = new Map();
-  const add = (window: MetricWindow, subject: string, r: (typeof rows)[number]) => {
+  const add = (window: MetricWindow, subject: string, r: TallyRow) => {
     const k = key(window, subject);
     const t = out.get(k) ?? emptyTally();
     out.set(k, t);
@@ -204,7 +230,7 @@ export function figures(t: Tally) {
 /** Everything the wallboard shows, computed once per refresh. */
 export async function wallboardSnapshot(now = new Date()) {
   const [tallies, tasks, inFlight, presence, writeBack, queues, channels, breakers] = await Promise.all([
-    attemptTallies(now),
+    attemptTallies(now, { longMaxAgeMs: LONG_WINDOWS_MAX_AGE_MS }),
     prisma.task.findMany({ where: { status: { in: ['running', 'paused'] } }, orderBy: { priority: 'desc' } }),
     prisma.callAttempt.groupBy({
       by: ['taskId', 'state', 'trunk', 'callerId'],
