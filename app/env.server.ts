@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   /** Demo only: a business system implementing webhook-crm's contract; the demo projects write back to it. */
   WAIHU_DEMO_CRM_URL: z.string().url().optional(),
   WAIHU_DEMO_CRM_SECRET: z.string().min(16).optional(),
+  /** Bearer token for /metrics from other hosts (loopback needs none); unset: loopback only. */
+  WAIHU_METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string };

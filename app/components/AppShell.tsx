@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -13,6 +14,7 @@ import {
   MonitorOutlined,
   PhoneOutlined,
   ProjectOutlined,
+  SafetyOutlined,
   ScheduleOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -24,6 +26,7 @@ import { Avatar, Dropdown, Layout, Menu, type MenuProps, Space, Typography } fro
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationBell } from './monitoring/NotificationBell';
 import type { NavItem } from './navigation';
 
 const ICONS: Record<string, ReactNode> = {
@@ -44,6 +47,8 @@ const ICONS: Record<string, ReactNode> = {
   plugins: <ApiOutlined />,
   rules: <FunctionOutlined />,
   health: <HeartOutlined />,
+  alerts: <AlertOutlined />,
+  alertRules: <SafetyOutlined />,
   audit: <AuditOutlined />,
 };
 
@@ -80,6 +85,8 @@ export function AppShell(props: {
   children: ReactNode;
   /** Screens that need every pixel (the agent workstation): tight margins. */
   compact?: boolean;
+  /** Users who watch monitoring (monitoring.view) get the alerts bell. */
+  bell?: boolean;
 }) {
   const { t } = useTranslation();
   const { pathname } = useLocation();
@@ -127,6 +134,7 @@ export function AppShell(props: {
             padding: '0 24px',
           }}
         >
+          {props.bell ? <NotificationBell /> : null}
           <LanguageSwitch language={props.language} />
           <Dropdown menu={{ items: userMenu }} trigger={['click']}>
             <Space style={{ cursor: 'pointer' }} data-testid="user-menu">

@@ -20,7 +20,16 @@ export const NAVIGATION: NavItem[] = [
   { key: 'questionnaires', path: '/questionnaires', permission: 'questionnaires.view', built: true },
   { key: 'dialing', path: '/dialing', permission: 'dialing.view', built: true },
   { key: 'wrapup', path: '/wrapup', permission: 'wrapup.view', built: true },
-  { key: 'monitoring', path: '/monitoring', permission: 'monitoring.view', built: false },
+  {
+    key: 'monitoring',
+    path: '/monitoring',
+    permission: 'monitoring.view',
+    built: true,
+    children: [
+      { key: 'alerts', path: '/monitoring/alerts', permission: 'monitoring.view', built: true },
+      { key: 'alertRules', path: '/monitoring/rules', permission: 'monitoring.view', built: true },
+    ],
+  },
   { key: 'performance', path: '/performance', permission: 'performance.view', built: true },
   { key: 'reports', path: '/reports', permission: 'reports.view', built: false },
   {

@@ -5,6 +5,8 @@ import dialingZhCN from './locales/dialing/zh-CN.json';
 import en from './locales/en.json';
 import listsEn from './locales/lists/en.json';
 import listsZhCN from './locales/lists/zh-CN.json';
+import monitoringEn from './locales/monitoring/en.json';
+import monitoringZhCN from './locales/monitoring/zh-CN.json';
 import performanceEn from './locales/performance/en.json';
 import performanceZhCN from './locales/performance/zh-CN.json';
 import pluginsEn from './locales/plugins/en.json';
@@ -43,6 +45,7 @@ export const resources = {
       wrapup: wrapupZhCN,
       performance: performanceZhCN,
       telephony: telephonyZhCN,
+      monitoring: monitoringZhCN,
     },
   },
   en: {
@@ -58,6 +61,7 @@ export const resources = {
       wrapup: wrapupEn,
       performance: performanceEn,
       telephony: telephonyEn,
+      monitoring: monitoringEn,
     },
   },
 } as const;

@@ -3,6 +3,7 @@ import { publicUrl } from '../env.server';
 import { purgeAuthRecords } from '../modules/auth/session.server';
 import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
+import { seedDefaultAlertRulesOnce, startAlertLoop } from '../modules/monitoring/alerts.server';
 import { sendOnlineTaskLinks } from '../modules/questionnaires/online-tasks.server';
 import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
 import { refreshRunningPriorities } from '../modules/tasks/dial-priority.server';
@@ -45,6 +46,9 @@ export async function startWorker(): Promise<PgBoss> {
     if ('cron' in entry && entry.cron) await instance.schedule(name, entry.cron, { reason: 'schedule' });
   }
   await instance.send('system.heartbeat', { reason: 'startup' });
+  // Alert rules every 15 s: finer than pg-boss cron's minute; one worker evaluates at a time.
+  await seedDefaultAlertRulesOnce();
+  startAlertLoop();
   log.info({ queues: Object.keys(handlers) }, 'worker started');
   return instance;
 }

@@ -16,6 +16,7 @@ import { parseWhere } from '../modules/lists/contact-filter';
 import { contactScope } from '../modules/lists/contact-scope';
 import { projectTags } from '../modules/lists/contacts.server';
 import type { FieldDef } from '../modules/lists/field-template';
+import { taskBreakers } from '../modules/monitoring/breakers.server';
 import { listAgents } from '../modules/projects/skill-groups.server';
 import { runAssignment } from '../modules/tasks/assignment.server';
 import { allowedActions, editable, needsReason, TASK_ACTIONS, type TaskAction } from '../modules/tasks/lifecycle';
@@ -65,6 +66,7 @@ export const loader = withPermission('tasks.view', async ({ request, params, use
   const dialing = task.status === 'running' && task.channel !== 'online' ? await taskDialingStatus(task.id) : null;
   return {
     task,
+    breakers: await taskBreakers(task.id),
     project: { name: project.name, type: project.type, rulesVersion: project.rulesVersion },
     scope: contactScope(project.fields as unknown as FieldDef[], tags).scope,
     condition,
@@ -207,6 +209,17 @@ export default function TaskPage() {
           {t(`tasks.statuses.${task.status}`)}
         </Tag>
       </Typography.Title>
+      {data.breakers.map((b) => (
+        <Alert
+          key={b.id}
+          type="error"
+          showIcon
+          data-testid="task-breaker"
+          title={t(`monitoring.breakers.${b.kind}`)}
+          description={b.reason}
+          action={<Link to="/monitoring/alerts">{t('monitoring.alerts')}</Link>}
+        />
+      ))}
       <Descriptions size="small" column={3} bordered>
         <Descriptions.Item label={t('tasks.project')}>
           <Link to={`/projects/${task.projectId}`}>{project.name}</Link>

@@ -3,11 +3,13 @@ import { AppShell } from '../components/AppShell';
 import { ErrorPage } from '../components/ErrorPage';
 import { navigationFor } from '../components/navigation';
 import { withPermission } from '../modules/auth/guard.server';
+import { can } from '../modules/auth/permissions';
 import type { loader as rootLoader } from '../root';
 
 export const loader = withPermission('signedIn', ({ user }) => ({
   user: { displayName: user.displayName, role: user.role, timeZone: user.timeZone },
   navigation: navigationFor(user.role),
+  bell: can(user.role, 'monitoring.view'),
 }));
 
 function Shell({ children }: { children: React.ReactNode }) {
@@ -15,7 +17,7 @@ function Shell({ children }: { children: React.ReactNode }) {
   const root = useRouteLoaderData<typeof rootLoader>('root');
   if (!data) return <>{children}</>;
   return (
-    <AppShell navigation={data.navigation} user={data.user} language={root?.language ?? 'zh-CN'}>
+    <AppShell navigation={data.navigation} user={data.user} language={root?.language ?? 'zh-CN'} bell={data.bell}>
       {children}
     </AppShell>
   );

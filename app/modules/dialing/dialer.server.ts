@@ -7,6 +7,7 @@ import type { OutcomeProfile, PoolNumber } from '../../plugins/sdk';
 import { startAutoAgents } from '../../telephony/sim/auto-agents';
 import { createSimSwitch, type SimSwitch } from '../../telephony/sim/sim-switch';
 import { logger } from '../../utils/logger.server';
+import { writeTrunkHealth } from '../monitoring/metrics.server';
 import { runningTasks } from '../tasks/dispatch.server';
 import { humanAgentLine } from './agent-line.server';
 import { finishAttempt } from './attempts.server';
@@ -143,6 +144,7 @@ export async function startDialer(
   const carriers = carrierLookup();
   let stopped = false;
   let running = false;
+  let rounds = 0;
 
   // Demo agents: every agent in a skill group except the human demo login takes calls on the sim switch.
   const autoOn = options.autoAgents ?? env().WAIHU_AUTO_AGENTS === 'true';
@@ -208,6 +210,9 @@ export async function startDialer(
         await engine.tick(task);
       }
       await sweepRequested();
+      // Channels in use per trunk, for the wallboard and /metrics (every few rounds is enough).
+      if (rounds++ % 5 === 0)
+        await writeTrunkHealth({ dialerId, at: new Date().toISOString(), trunks: (await sw.health()).trunks });
     } catch (error) {
       log.error({ err: error }, 'dialer round failed');
     } finally {
@@ -224,6 +229,9 @@ export async function startDialer(
     const task = t ? engineTask(t, await carriers(t.callerId.installationId)) : null;
     if (!task || task.rulesVersion !== attempt.rulesVersion) return giveUp(attempt, 'TASK_NOT_RUNNING');
     const lines = await engine.usableLines(task);
+    // Every trunk or caller ID disabled by a circuit breaker: the requested call is not placed.
+    if ((lines.disabledTrunks && !lines.trunks.length) || (lines.disabledCallerIds && !lines.callerIds.length))
+      return giveUp(attempt, lines.trunks.length ? 'CALLER_ID_DISABLED' : 'TRUNK_DISABLED');
     await engine.launch(
       task,
       attempt.id,

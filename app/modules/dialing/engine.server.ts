@@ -8,6 +8,7 @@ import { decryptString } from '../../utils/data-key.server';
 import { logger } from '../../utils/logger.server';
 import { normalizePhone } from '../lists/phone';
 import { revealPhone } from '../lists/phone-vault.server';
+import { cappedLaunches, lineBlocks, pacingCap } from '../monitoring/breakers.server';
 import { DEFAULT_ABANDON_MESSAGE } from '../projects/project-schema';
 import { eligibleContacts } from '../tasks/dispatch.server';
 import {
@@ -189,18 +190,22 @@ export class DialerEngine {
     const pacer = this.pacerFor(task);
     const counts = robot ? { ready: 0, busy: 0 } : await agentCounts(task.skillGroupIds);
     const ringing = this.ringing(task.id);
-    const want = robot
+    const decided = robot
       ? Math.max(0, ROBOT_LINES - this.ofTask(task.id))
       : pacer.decide({ now: this.now(), readyAgents: counts.ready, busyAgents: counts.busy, callsRinging: ringing });
+    // A monitoring circuit breaker may cap the task's lines per agent below what the pacer wants.
+    const cap = robot ? null : await pacingCap(task.id);
+    const want = cappedLaunches(decided, cap, counts.ready + counts.busy, ringing);
     const decidedAt = performance.now();
     const limits: string[] = [];
+    if (want < decided) limits.push('pacingCapped');
     if (!robot && counts.ready + counts.busy === 0) limits.push('noReadyAgents');
     if (robot && !task.robot) limits.push('noQuestionnaire');
     if (!task.trunks.length || !task.callerIds.length) limits.push('noNumber');
     let launched = 0;
     const lines = want > 0 && !limits.includes('noNumber') ? await this.usableLines(task) : null;
-    if (lines && !lines.trunks.length) limits.push('trunkFull');
-    if (lines && !lines.callerIds.length) limits.push('callerIdCap');
+    if (lines && !lines.trunks.length) limits.push(lines.disabledTrunks ? 'trunkDisabled' : 'trunkFull');
+    if (lines && !lines.callerIds.length) limits.push(lines.disabledCallerIds ? 'callerIdDisabled' : 'callerIdCap');
     if (want > 0 && lines?.trunks.length && lines.callerIds.length) {
       const wall = Date.now();
       const candidates = (await eligibleContacts(task.id, { limit: want * 4 + 50 })).filter(
@@ -250,17 +255,27 @@ export class DialerEngine {
     return launched;
   }
 
-  /** Trunks with a free channel and caller IDs still under their daily cap, for this round. */
-  async usableLines(task: EngineTask): Promise<{ trunks: string[]; callerIds: string[] }> {
-    const health = await this.sw.health();
-    const trunks = task.trunks.filter((t) => {
+  /**
+   * Trunks with a free channel and caller IDs still under their daily cap, for this round, without
+   * the trunks and caller IDs a monitoring circuit breaker disabled (counted, for the reason codes).
+   */
+  async usableLines(
+    task: EngineTask,
+  ): Promise<{ trunks: string[]; callerIds: string[]; disabledTrunks?: number; disabledCallerIds?: number }> {
+    const [health, blocked] = await Promise.all([this.sw.health(), lineBlocks()]);
+    const allowedTrunks = task.trunks.filter((t) => !blocked.trunks.has(t));
+    const allowedIds = task.callerIds.filter((n) => !blocked.callerIds.has(n));
+    const offTrunks = task.trunks.length - allowedTrunks.length;
+    const offIds = task.callerIds.length - allowedIds.length;
+    const disabled = { ...(offTrunks ? { disabledTrunks: offTrunks } : {}), ...(offIds ? { disabledCallerIds: offIds } : {}) };
+    const trunks = allowedTrunks.filter((t) => {
       // A trunk the switch does not know is as unusable as a full one.
       const h = health.trunks[t];
       return !!h && h.used < h.capacity;
     });
     const caps = task.callerIdCaps ?? {};
-    const capped = task.callerIds.filter((n) => caps[n] !== undefined);
-    if (!capped.length) return { trunks, callerIds: task.callerIds };
+    const capped = allowedIds.filter((n) => caps[n] !== undefined);
+    if (!capped.length) return { trunks, callerIds: allowedIds, ...disabled };
     const since = new Date();
     since.setHours(0, 0, 0, 0);
     const used = await prisma.callAttempt.groupBy({
@@ -269,7 +284,11 @@ export class DialerEngine {
       _count: { _all: true },
     });
     const count = new Map(used.map((u) => [u.callerId, u._count._all]));
-    return { trunks, callerIds: task.callerIds.filter((n) => caps[n] === undefined || (count.get(n) ?? 0) < (caps[n] ?? 0)) };
+    return {
+      trunks,
+      callerIds: allowedIds.filter((n) => caps[n] === undefined || (count.get(n) ?? 0) < (caps[n] ?? 0)),
+      ...disabled,
+    };
   }
 
   /** Originates a queued attempt; a second delivery of the same attempt does nothing. */

@@ -14,7 +14,7 @@ const DIALER_CHANNEL = 'waihu_dialer';
 const MAX_PAYLOAD = 7900;
 
 export interface LiveEvent {
-  topic: 'attempt' | 'agent' | 'task' | 'screenPop' | 'call';
+  topic: 'attempt' | 'agent' | 'task' | 'screenPop' | 'call' | 'alert';
   /** Who may receive it: a user id for screen-pops, otherwise everyone allowed to watch. */
   to?: string;
   data: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { prisma } from '../../db/prisma.server';
+import { abandonRate, addToTally, connected, emptyTally } from '../monitoring/definitions';
 import { readSetting, writeSetting } from '../system/settings.server';
 import type { Refusal } from './compliance';
 
@@ -86,14 +87,15 @@ export async function dialingSnapshot(now = new Date()) {
   const taskViews = await Promise.all(
     tasks.map(async (t) => {
       const dialing = await taskDialingStatus(t.id, now);
-      const count = (result: string) => results.find((r) => r.taskId === t.id && r.result === result)?._count._all ?? 0;
-      const human = count('connected') + count('abandoned');
+      // The monitoring module's definitions: one abandon rate for the whole product.
+      const tally = emptyTally();
+      for (const r of results) if (r.taskId === t.id && r.result) addToTally(tally, r.result, r._count._all);
       return {
         ...t,
         ...dialing,
         inFlight: inFlight.filter((a) => a.taskId === t.id).length,
-        connectedToday: count('connected'),
-        abandonRateToday: human ? count('abandoned') / human : 0,
+        connectedToday: connected(tally),
+        abandonRateToday: abandonRate(tally) ?? 0,
       };
     }),
   );

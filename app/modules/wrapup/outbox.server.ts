@@ -89,6 +89,7 @@ export async function deliverWriteBack(id: string, now = new Date(), timing = OU
     data: {
       tries,
       lastError: shortError(error),
+      lastFailedAt: now,
       state: dead ? 'dead' : 'pending',
       nextTryAt: new Date(now.getTime() + backoffMs(tries, timing)),
     },

@@ -1,0 +1,34 @@
+import { timingSafeEqual } from 'node:crypto';
+import { prisma } from '../../db/prisma.server';
+import { env } from '../../env.server';
+import { clientIp } from '../auth/session.server';
+import { wallboardSnapshot } from './metrics.server';
+import { prometheusText } from './prometheus';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** null when the scrape may proceed; otherwise the refusal (401 without a valid bearer token). */
+export function metricsAccess(request: Request): Response | null {
+  if (LOOPBACK.has(clientIp(request))) return null;
+  const token = env().WAIHU_METRICS_TOKEN;
+  const given = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
+  if (token && given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))) return null;
+  return new Response(
+    token ? 'a valid bearer token is required\n' : '/metrics answers loopback only (set WAIHU_METRICS_TOKEN)\n',
+    {
+      status: token ? 401 : 403,
+      headers: { 'Content-Type': 'text/plain', ...(token ? { 'WWW-Authenticate': 'Bearer' } : {}) },
+    },
+  );
+}
+
+export async function metricsText(now = new Date()): Promise<string> {
+  const [snapshot, alerts] = await Promise.all([
+    wallboardSnapshot(now),
+    prisma.alert.groupBy({ by: ['severity'], where: { state: { not: 'resolved' } }, _count: { _all: true } }),
+  ]);
+  return prometheusText(
+    snapshot,
+    alerts.map((a) => ({ severity: a.severity, count: a._count._all })),
+  );
+}

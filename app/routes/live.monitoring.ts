@@ -1,0 +1,8 @@
+import { withPermission } from '../modules/auth/guard.server';
+import { liveResponse } from '../modules/dialing/live.server';
+
+// Server-sent events for the wallboard and the bell: attempt, agent, task and alert changes (ids
+// and states only); the page reloads its snapshot from them.
+export const loader = withPermission('monitoring.view', async ({ request }) =>
+  liveResponse(request, (event) => event.topic !== 'screenPop' && event.topic !== 'call'),
+);
