@@ -9,10 +9,7 @@ export const action = withPermission('workstation.use', async ({ user }) => {
   if (mode.kind !== 'verto') return Response.json({ ok: false as const, error: 'workstation.verto.notConfigured' });
   try {
     const credential = await issueVertoCredential(user.id, mode.domain);
-    return Response.json(
-      { ok: true as const, url: mode.url, ...credential },
-      { headers: { 'Cache-Control': 'no-store' } },
-    );
+    return Response.json({ ok: true as const, url: mode.url, ...credential }, { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
     if (error instanceof ExtensionRangeFull) return Response.json({ ok: false as const, error: 'workstation.verto.rangeFull' });
     throw error;

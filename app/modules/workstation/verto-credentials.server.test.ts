@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { action as directoryRoute } from '../../routes/freeswitch.directory';
-import { insertUser, request } from '../../../tests/helpers';
+import { insertUser } from '../../../tests/helpers';
 import { prisma } from '../../db/prisma.server';
 import { writeSetting } from '../system/settings.server';
 import { softphoneMode } from './switch-setting.server';
@@ -129,32 +128,6 @@ describe('the mod_xml_curl directory', () => {
     );
     await prisma.user.update({ where: { id: a.id }, data: { active: false } });
     expect((await lookup(c.extension)).body).toContain('not found');
-  });
-
-  it('the route refuses a wrong or missing key, and takes it as a header, HTTP Basic or a key field', async () => {
-    const a = await insertUser('agent');
-    const c = await issueVertoCredential(a.id, DOMAIN);
-    const form = (extra: Record<string, string> = {}) =>
-      new URLSearchParams({ section: 'directory', user: String(c.extension), domain: DOMAIN, action: 'jsonrpc-authenticate', ...extra });
-    const post = (body: URLSearchParams, headers: Record<string, string> = {}) =>
-      directoryRoute({
-        request: request('/freeswitch/directory', {
-          method: 'POST',
-          body,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        }),
-        params: {},
-        context: {},
-      });
-    expect((await post(form())).status).toBe(401);
-    expect((await post(form({ key: 'not-the-key' }))).status).toBe(401);
-    const byField = await post(form({ key }));
-    expect(byField.status).toBe(200);
-    expect(byField.headers.get('content-type')).toContain('text/xml');
-    expect(passwordIn(await byField.text())).toBe(c.password);
-    expect((await post(form(), { 'x-waihu-directory-key': key })).status).toBe(200);
-    const basic = `Basic ${Buffer.from(`freeswitch:${key}`).toString('base64')}`;
-    expect((await post(form(), { authorization: basic })).status).toBe(200);
   });
 
   it('with no key configured the directory is off', async () => {

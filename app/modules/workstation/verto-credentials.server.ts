@@ -128,7 +128,12 @@ export async function vertoCredentialList(now = new Date()) {
     login: byId.get(r.userId)?.login ?? '',
     displayName: byId.get(r.userId)?.displayName ?? '',
     extension: r.extension,
-    status: r.secretSealed && r.expiresAt && r.expiresAt > now ? ('valid' as const) : r.revokedAt ? ('revoked' as const) : ('expired' as const),
+    status:
+      r.secretSealed && r.expiresAt && r.expiresAt > now
+        ? ('valid' as const)
+        : r.revokedAt
+          ? ('revoked' as const)
+          : ('expired' as const),
     expiresAt: r.expiresAt?.toISOString() ?? null,
   }));
 }
@@ -217,6 +222,7 @@ async function directoryUser(fields: Record<string, string>, now: Date): Promise
     '<param name="jsonrpc-allowed-methods" value="verto"/>',
     `<param name="verto-context" value="${xml(settings.context)}"/>`,
     '<param name="verto-dialplan" value="XML"/>',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: FreeSWITCH's own ${…} expansion, sent as is.
     '<param name="dial-string" value="${verto_contact(${dialed_user}@${dialed_domain})}"/>',
   ].filter(Boolean);
   return `<?xml version="1.0" encoding="UTF-8" standalone="no"?>

@@ -65,7 +65,14 @@ export function parseInvite(params: JsonObject): VertoInvite | null {
   const variables: Record<string, string> = {};
   const vars = params.variables;
   if (vars && typeof vars === 'object' && !Array.isArray(vars)) for (const [k, v] of Object.entries(vars)) variables[k] = str(v);
-  return { callID, sdp, callerIdName: str(params.caller_id_name), callerIdNumber: str(params.caller_id_number), headers, variables };
+  return {
+    callID,
+    sdp,
+    callerIdName: str(params.caller_id_name),
+    callerIdNumber: str(params.caller_id_number),
+    headers,
+    variables,
+  };
 }
 
 /** Parses one WebSocket text message; null when it is not a JSON-RPC 2.0 object. */

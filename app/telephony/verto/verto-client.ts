@@ -153,7 +153,7 @@ export class VertoClient {
   /** Answers a ringing call with the browser's SDP answer. */
   async answer(callID: string, sdp: string): Promise<void> {
     const call = this.calls.get(callID);
-    if (!call || call.state !== 'ringing') throw new Error(`no ringing call ${callID}`);
+    if (call?.state !== 'ringing') throw new Error(`no ringing call ${callID}`);
     call.state = 'answering';
     await this.request('verto.answer', { sdp, dialogParams: dialogParams(this.login, call.params) });
     if (call.state === 'answering') call.state = 'active';
@@ -194,7 +194,7 @@ export class VertoClient {
 
   private live(callID: string) {
     const call = this.calls.get(callID);
-    if (!call || call.state !== 'active') throw new Error(`no active call ${callID}`);
+    if (call?.state !== 'active') throw new Error(`no active call ${callID}`);
     return call;
   }
 
