@@ -243,3 +243,19 @@ async function directoryUser(fields: Record<string, string>, now: Date): Promise
 </document>
 `;
 }
+
+/** FreeSWITCH's autoload_configs/xml_curl.conf.xml pointing its directory at this Waihu. */
+export function xmlCurlConfig(waihuUrl: string, key = 'PASTE-THE-DIRECTORY-KEY'): string {
+  return `<configuration name="xml_curl.conf" description="Waihu agents' directory">
+  <bindings>
+    <binding name="waihu-directory">
+      <param name="gateway-url" value="${xml(waihuUrl.replace(/\/$/, ''))}/freeswitch/directory" bindings="directory"/>
+      <param name="gateway-credentials" value="freeswitch:${xml(key)}"/>
+      <param name="auth-scheme" value="basic"/>
+      <param name="timeout" value="5"/>
+      <param name="disable-100-continue" value="true"/>
+    </binding>
+  </bindings>
+</configuration>
+`;
+}
