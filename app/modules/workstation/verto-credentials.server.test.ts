@@ -4,12 +4,14 @@ import { prisma } from '../../db/prisma.server';
 import { writeSetting } from '../system/settings.server';
 import { softphoneMode } from './switch-setting.server';
 import {
+  agentDialString,
   directoryLookup,
   issueVertoCredential,
   revokeVertoCredential,
   rotateDirectoryKey,
   saveVertoSettings,
   vertoCredentialList,
+  xmlCurlConfig,
 } from './verto-credentials.server';
 
 // Per-agent Verto credentials and the directory FreeSWITCH's mod_xml_curl reads them from.
@@ -137,6 +139,20 @@ describe('the mod_xml_curl directory', () => {
     expect((await lookup(1000)).status).toBe(403);
     key = await rotateDirectoryKey(admin);
     expect((await lookup(1000)).status).toBe(200);
+  });
+});
+
+describe('what FreeSWITCH is told', () => {
+  it('the dialer rings an agent at their directory user; xml_curl is pointed at this Waihu with the key', async () => {
+    const a = await insertUser('agent');
+    expect(await agentDialString(a.id)).toBeNull();
+    const c = await issueVertoCredential(a.id, DOMAIN);
+    expect(await agentDialString(a.id)).toBe(`user/${c.extension}@${DOMAIN}`);
+    const conf = xmlCurlConfig('https://waihu.example.test/', 'k&y');
+    expect(conf).toContain(
+      '<param name="gateway-url" value="https://waihu.example.test/freeswitch/directory" bindings="directory"/>',
+    );
+    expect(conf).toContain('<param name="gateway-credentials" value="freeswitch:k&amp;y"/>');
   });
 });
 

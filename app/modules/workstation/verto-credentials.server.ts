@@ -259,3 +259,15 @@ export function xmlCurlConfig(waihuUrl: string, key = 'PASTE-THE-DIRECTORY-KEY')
 </configuration>
 `;
 }
+
+/**
+ * The dial string that rings an agent's softphone, for the FreeSWITCH adapter's bridge
+ * (`user/<extension>@<domain>`: resolved through this directory; `USER_NOT_REGISTERED` when the
+ * agent's browser is not signed in). Null when the agent never opened the workstation on FreeSWITCH.
+ */
+export async function agentDialString(userId: string): Promise<string | null> {
+  const sw = await readSwitchSetting();
+  const domain = sw.kind === 'freeswitch' ? sw.freeswitch?.vertoDomain : undefined;
+  const row = await prisma.vertoCredential.findUnique({ where: { userId }, select: { extension: true } });
+  return row && domain ? `user/${row.extension}@${domain}` : null;
+}
