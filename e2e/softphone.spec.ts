@@ -69,8 +69,23 @@ test('the softphone registers over Verto, answers the bridged call with WebRTC a
   });
   await expect(page.getByTestId('mic-level')).toBeVisible();
 
-  await page.getByTestId('verto-hang-up').click();
+  // The softphone's own buttons drive the Verto call: hold and resume, mute, DTMF, hang up.
+  const softphone = page.getByTestId('softphone');
+  await expect(page.getByTestId('call-state')).toHaveText('Connected');
+  await softphone.getByRole('button', { name: 'Hold' }).click();
+  await expect(softphone.getByRole('button', { name: 'Resume' })).toHaveAttribute('aria-pressed', 'true');
+  await softphone.getByRole('button', { name: 'Resume' }).click();
+  await expect(softphone.getByRole('button', { name: 'Hold' })).toHaveAttribute('aria-pressed', 'false');
+  expect(verto.received.filter((m) => m.method === 'verto.modify').map((m) => m.params?.action)).toEqual(['hold', 'unhold']);
+  await softphone.getByRole('button', { name: 'Mute' }).click();
+  await expect(softphone.getByRole('button', { name: 'Unmute' })).toHaveAttribute('aria-pressed', 'true');
+  await softphone.getByRole('button', { name: 'Keypad' }).click();
+  await softphone.getByRole('button', { name: '5', exact: true }).click();
+  await expect.poll(() => verto.received.find((m) => m.method === 'verto.info')?.params?.dtmf).toBe('5');
+
+  await page.getByTestId('hang-up').click();
   await expect(call).toHaveAttribute('data-state', 'ended');
+  await expect(page.getByTestId('call-state')).toHaveText('Ended');
   const bye = verto.received.find((m) => m.method === 'verto.bye');
   expect(bye?.params).toMatchObject({ dialogParams: { callID: CALL_ID } });
   await expect(state).toHaveAttribute('data-state', 'registered');

@@ -12,7 +12,7 @@ import { type CallView, Softphone } from '../components/workstation/Softphone';
 import { SoftphoneLine } from '../components/workstation/SoftphoneLine';
 import { type AgentStateView, StateBar } from '../components/workstation/StateBar';
 import { type AgentLiveMessage, postJson, useAgentLive } from '../components/workstation/useAgentLive';
-import { useVertoPhone } from '../components/workstation/useVertoPhone';
+import { useVertoPhone, type VertoLineCall } from '../components/workstation/useVertoPhone';
 import { type WrapUpContextView, WrapUpPanel } from '../components/workstation/WrapUpPanel';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
@@ -54,6 +54,34 @@ export const loader = withPermission('workstation.use', async ({ request, user }
 });
 
 const HEARTBEAT_MS = 10_000;
+
+const VERTO_TO_CALL_STATE: Record<VertoLineCall['state'], string> = {
+  ringing: 'ringing',
+  answering: 'answered',
+  active: 'connected',
+  ended: 'ended',
+  failed: 'failed',
+};
+
+/**
+ * The call the softphone shows: the attempt on screen (with hold and mute from the Verto call
+ * that carries it), or — with FreeSWITCH, before or without a screen-pop — the Verto call itself.
+ */
+function softphoneCall(call: CallView | null, verto: VertoLineCall | null): CallView | null {
+  if (call) return verto && verto.attemptId === call.attemptId ? { ...call, held: verto.held, muted: verto.muted } : call;
+  if (!verto) return null;
+  return {
+    attemptId: verto.attemptId ?? verto.callID,
+    state: VERTO_TO_CALL_STATE[verto.state],
+    result: null,
+    phoneMasked: '',
+    name: verto.callerName,
+    connectedAt: verto.connectedAt,
+    endedAt: verto.endedAt,
+    held: verto.held,
+    muted: verto.muted,
+  };
+}
 
 declare global {
   interface Window {
@@ -191,6 +219,7 @@ export default function Workstation() {
         if (answer.state === 'ready') {
           setPop(null);
           setCall(null);
+          line?.dismiss();
           setWrapUp(null);
         }
       }
@@ -262,11 +291,7 @@ export default function Workstation() {
         <Col flex="300px">
           <Space orientation="vertical" style={{ width: '100%' }}>
             <Softphone
-              call={
-                call && line?.call?.attemptId === call.attemptId
-                  ? { ...call, held: line.call.held, muted: line.call.muted }
-                  : call
-              }
+              call={softphoneCall(call, line?.call ?? null)}
               now={now}
               onAction={callAction}
               line={line ? <SoftphoneLine line={line} attemptOnScreen={call?.attemptId ?? null} /> : null}

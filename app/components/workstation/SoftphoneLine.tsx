@@ -1,4 +1,4 @@
-import { PhoneOutlined, SettingOutlined } from '@ant-design/icons';
+import { SettingOutlined } from '@ant-design/icons';
 import { Alert, Button, Progress, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +15,8 @@ const STATE_COLOR: Record<LineState, string> = {
 
 /**
  * The FreeSWITCH line above the softphone's buttons: registration state, microphone permission,
- * device choice and input level, and the Verto call when no attempt on screen matches it.
+ * device choice and input level, and the Verto call's own state when no attempt on screen matches
+ * it (the buttons below then act on that call).
  */
 export function SoftphoneLine({ line, attemptOnScreen }: { line: VertoLine; attemptOnScreen: string | null }) {
   const { t } = useTranslation();
@@ -111,21 +112,9 @@ export function SoftphoneLine({ line, attemptOnScreen }: { line: VertoLine; atte
             {t('workstation.verto.lineCall')}
             {call.callerName ? ` · ${call.callerName}` : ''}
           </Typography.Text>
-          <Space size={4}>
-            <Tag color={call.state === 'active' ? 'blue' : call.state === 'failed' ? 'red' : 'default'}>
-              {t(`workstation.verto.callState.${call.state}`)}
-            </Tag>
-            {call.state === 'active' || call.state === 'answering' ? (
-              <Button
-                size="small"
-                danger
-                icon={<PhoneOutlined rotate={225} />}
-                aria-label={t('workstation.softphone.hangUp')}
-                onClick={() => void line.hangup()}
-                data-testid="verto-hang-up"
-              />
-            ) : null}
-          </Space>
+          <Tag color={call.state === 'active' ? 'blue' : call.state === 'failed' ? 'red' : 'default'}>
+            {t(`workstation.verto.callState.${call.state}`)}
+          </Tag>
         </Space>
       ) : null}
     </Space>

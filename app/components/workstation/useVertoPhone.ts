@@ -32,6 +32,8 @@ export interface VertoLineCall {
   muted: boolean;
   /** Why it ended or failed: a Q.850 cause name, or `mic:denied` / `mic:missing`. */
   cause: string | null;
+  connectedAt: string | null;
+  endedAt: string | null;
 }
 
 export interface VertoLine {
@@ -48,6 +50,8 @@ export interface VertoLine {
   chooseInput(deviceId: string): void;
   chooseOutput(deviceId: string): void;
   retry(): void;
+  /** Forgets an ended call (the agent moved on). */
+  dismiss(): void;
   hangup(): Promise<void>;
   hold(hold: boolean): Promise<void>;
   mute(muted: boolean): void;
@@ -129,12 +133,12 @@ export function useVertoPhone(mode: SoftphoneModeView): VertoLine | null {
         const sdp = await m.answer(offer);
         if (reattach) await c.attach(callID, sdp);
         else await c.answer(callID, sdp);
-        patchCall(callID, { state: 'active' });
+        patchCall(callID, { state: 'active', connectedAt: new Date().toISOString() });
       } catch (err) {
         m.close();
         const cause = err instanceof MicrophoneError ? `mic:${err.status}` : 'INCOMPATIBLE_DESTINATION';
         if (err instanceof MicrophoneError) setMic(err.status);
-        patchCall(callID, { state: 'failed', cause });
+        patchCall(callID, { state: 'failed', cause, endedAt: new Date().toISOString() });
         // Decline so the switch can give the customer to another agent at once.
         await c.hangup(callID, err instanceof MicrophoneError ? 'USER_BUSY' : 'INCOMPATIBLE_DESTINATION');
       }
@@ -154,6 +158,8 @@ export function useVertoPhone(mode: SoftphoneModeView): VertoLine | null {
           held: false,
           muted: false,
           cause: null,
+          connectedAt: null,
+          endedAt: null,
         });
         void answerWithMedia(invite.callID, invite.sdp, false);
       },
@@ -164,7 +170,14 @@ export function useVertoPhone(mode: SoftphoneModeView): VertoLine | null {
         media.current = null;
         setLevel(0);
         setCall((x) =>
-          x && x.callID === callID ? { ...x, state: x.state === 'failed' ? 'failed' : 'ended', cause: x.cause ?? end.cause } : x,
+          x && x.callID === callID
+            ? {
+                ...x,
+                state: x.state === 'failed' ? 'failed' : 'ended',
+                cause: x.cause ?? end.cause,
+                endedAt: x.endedAt ?? new Date().toISOString(),
+              }
+            : x,
         );
       },
     });
@@ -214,6 +227,7 @@ export function useVertoPhone(mode: SoftphoneModeView): VertoLine | null {
       if (audio.current) void setOutput(audio.current, deviceId).catch(() => {});
     },
     retry: () => setGeneration((g) => g + 1),
+    dismiss: () => setCall((c) => (c && (c.state === 'ended' || c.state === 'failed') ? null : c)),
     async hangup() {
       if (callID) await client.current?.hangup(callID);
     },
