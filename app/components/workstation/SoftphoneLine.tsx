@@ -2,6 +2,7 @@ import { SettingOutlined } from '@ant-design/icons';
 import { Alert, Button, Progress, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AudioDevice } from '../../telephony/verto/verto-media';
 import type { LineState, VertoLine } from './useVertoPhone';
 
 const STATE_COLOR: Record<LineState, string> = {
@@ -33,10 +34,18 @@ export function SoftphoneLine({ line, attemptOnScreen }: { line: VertoLine; atte
             : null;
   const call = line.call;
   const unmatched = call && call.attemptId !== attemptOnScreen;
-  const deviceOptions = (list: { deviceId: string; label: string }[]) => [
-    { value: '', label: t('workstation.verto.default') },
-    ...list.map((d) => ({ value: d.deviceId, label: d.label })),
-  ];
+  const deviceSelect = (value: string, list: AudioDevice[], onChange: (id: string) => void, testId: string) => (
+    <Select
+      style={{ width: '100%' }}
+      value={value}
+      options={[
+        { value: '', label: t('workstation.verto.default') },
+        ...list.map((d) => ({ value: d.deviceId, label: d.label })),
+      ]}
+      onChange={onChange}
+      data-testid={testId}
+    />
+  );
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="verto-line">
       <Space style={{ justifyContent: 'space-between', width: '100%' }}>
@@ -76,22 +85,10 @@ export function SoftphoneLine({ line, attemptOnScreen }: { line: VertoLine; atte
       {devicesOpen ? (
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Typography.Text>{t('workstation.verto.input')}</Typography.Text>
-          <Select
-            style={{ width: '100%' }}
-            value={line.input}
-            options={deviceOptions(line.inputs)}
-            onChange={line.chooseInput}
-            data-testid="mic-select"
-          />
+          {deviceSelect(line.input, line.inputs, line.chooseInput, 'mic-select')}
           <Typography.Text>{t('workstation.verto.output')}</Typography.Text>
           {line.canChooseOutput ? (
-            <Select
-              style={{ width: '100%' }}
-              value={line.output}
-              options={deviceOptions(line.outputs)}
-              onChange={line.chooseOutput}
-              data-testid="speaker-select"
-            />
+            deviceSelect(line.output, line.outputs, line.chooseOutput, 'speaker-select')
           ) : (
             <Typography.Text type="secondary">{t('workstation.verto.outputUnsupported')}</Typography.Text>
           )}
