@@ -107,6 +107,20 @@ test('a login FreeSWITCH refuses shows "login failed" with a way to try again', 
   await expect(state).toHaveAttribute('data-state', 'registered');
 });
 
+test('an admin sees every agent extension and secret on 配置 → 软电话 and can revoke it (audited)', async ({ page }) => {
+  await loginAs(page, 'admin');
+  await page.goto('/config/softphones');
+  const row = page.getByRole('row', { name: /\(agent\)/ });
+  await expect(row.getByRole('cell').first()).toHaveText(/^1\d{3}$/);
+  await expect(row).toContainText('valid until');
+  await expect(page.getByText('A key is set.')).toBeVisible();
+  await expect(page.locator('pre')).toContainText('/freeswitch/directory" bindings="directory"');
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('revoked');
+  await page.goto('/audit?action=telephony.verto.revoke');
+  await expect(page.getByText('telephony.verto.revoke').first()).toBeVisible();
+});
+
 test('back on the sim switch the workstation shows no FreeSWITCH line', async ({ page }) => {
   await switchSetting('sim');
   await loginAs(page, 'agent');

@@ -14,10 +14,11 @@ import {
   vertoSettings,
   xmlCurlConfig,
 } from '../modules/workstation/verto-credentials.server';
+import { formatDateTime } from '../utils/format';
 
 // 配置 → 软电话: the agents' Verto extensions and secrets, and the key FreeSWITCH's mod_xml_curl
 // uses to read them (docs/workstation.md, "FreeSWITCH softphone").
-export const loader = withPermission('users.manage', async () => {
+export const loader = withPermission('users.manage', async ({ user }) => {
   const settings = await vertoSettings();
   const { directoryKeySealed, ...rest } = settings;
   return {
@@ -25,6 +26,7 @@ export const loader = withPermission('users.manage', async () => {
     keySet: Boolean(directoryKeySealed),
     agents: await vertoCredentialList(),
     snippet: xmlCurlConfig(publicUrl()),
+    timeZone: user.timeZone,
   };
 });
 
@@ -72,7 +74,8 @@ export default function SoftphonesPage() {
     fetcher.submit(JSON.parse(JSON.stringify(body)), { method: 'post', encType: 'application/json' });
   const errors = save.data && !save.data.ok ? (save.data.errors ?? []) : [];
   const problem = (field: string) => errors.find((e) => e.path === field)?.message;
-  const format = (iso: string) => new Date(iso).toLocaleString(i18n.language);
+  // In the admin's own time zone, so the server's render and the browser's agree.
+  const format = (iso: string) => formatDateTime(iso, data.timeZone, i18n.language);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Card title={t('workstation.vertoAdmin.title')}>
