@@ -244,6 +244,26 @@ describe('Verto client across network blips', () => {
     expect(h.ends).toEqual([[CALL1, { cause: 'LOST_ON_RECONNECT', causeCode: null, by: 'lost' }]]);
   });
 
+  it('a login FreeSWITCH never answers times out and is tried again; stop() ends it for good', async () => {
+    const h = harness(frames);
+    h.client.start();
+    await flush();
+    h.sockets[0]!.onopen?.({});
+    h.clock.advance(10_000);
+    await flush();
+    expect(h.client.state).toBe('reconnecting');
+    expect(h.errors.at(-1)).toBe('login timed out');
+    h.clock.advance(1000);
+    await flush();
+    expect(h.sockets).toHaveLength(2);
+    h.client.stop();
+    expect(h.client.state).toBe('closed');
+    expect(h.sockets[1]!.closed).toBe(true);
+    h.clock.runAll();
+    await flush();
+    expect(h.sockets).toHaveLength(2);
+  });
+
   it('a new browser session makes its own sessid and keeps it for the next page load', () => {
     let stored: string | null = null;
     const store = { get: () => stored, set: (v: string) => (stored = v) };
