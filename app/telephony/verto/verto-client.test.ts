@@ -244,6 +244,30 @@ describe('Verto client across network blips', () => {
     expect(h.ends).toEqual([[CALL1, { cause: 'LOST_ON_RECONNECT', causeCode: null, by: 'lost' }]]);
   });
 
+  it('a call hung up while the line was down is ended on FreeSWITCH when it comes back reattached', async () => {
+    const h = await registered();
+    const socket = h.sockets[0]!;
+    socket.deliver(inbound[1]!); // clientReady
+    socket.deliver(inbound[2]!); // invite
+    await flush();
+    void h.client.answer(CALL1, 'v=0\r\n');
+    socket.deliver(inbound[3]!); // answer result
+    await flush();
+    socket.drop();
+    await h.client.hangup(CALL1);
+    expect(h.ends).toEqual([[CALL1, { cause: 'NORMAL_CLEARING', causeCode: null, by: 'local' }]]);
+    h.clock.advance(1000);
+    await flush();
+    const again = h.sockets[1]!;
+    again.onopen?.({});
+    again.deliver(inbound[0]!.replace('"id":1', `"id":${JSON.parse(again.sent[0]!).id}`));
+    await flush();
+    again.deliver(inbound[1]!.replace('"reattached_sessions":[]', `"reattached_sessions":["${CALL1}"]`));
+    const bye = JSON.parse(again.sent.at(-1)!) as { method: string; params: { dialogParams: JsonObject } };
+    expect(bye.method).toBe('verto.bye');
+    expect(bye.params.dialogParams.callID).toBe(CALL1);
+  });
+
   it('a login FreeSWITCH never answers times out and is tried again; stop() ends it for good', async () => {
     const h = harness(frames);
     h.client.start();

@@ -105,6 +105,8 @@ export class VertoClient {
   private retry: Timer | null = null;
   private stopped = true;
   private wasRegistered = false;
+  /** Each connect attempt's number: a slower, older attempt gives way to a newer one. */
+  private attemptSeq = 0;
   private readonly clock: Clock;
   readonly sessid: string;
 
@@ -200,6 +202,7 @@ export class VertoClient {
 
   private async connect(state: 'connecting' | 'reconnecting'): Promise<void> {
     this.drop();
+    const seq = ++this.attemptSeq;
     this.setState(state, {});
     let creds: VertoCredentials;
     try {
@@ -208,7 +211,7 @@ export class VertoClient {
       this.scheduleReconnect(error instanceof Error ? error.message : String(error));
       return;
     }
-    if (this.stopped) return;
+    if (this.stopped || seq !== this.attemptSeq) return;
     this.login = creds.login;
     let socket: VertoSocket;
     try {
@@ -371,9 +374,13 @@ export class VertoClient {
   private reattached(callIDs: string[]): void {
     if (!this.wasRegistered) return;
     this.wasRegistered = false;
-    for (const call of this.calls.values())
-      if (call.state !== 'ended' && !callIDs.includes(call.callID))
-        this.end(call, { cause: 'LOST_ON_RECONNECT', causeCode: null, by: 'lost' });
+    for (const call of this.calls.values()) {
+      const kept = callIDs.includes(call.callID);
+      if (call.state !== 'ended' && !kept) this.end(call, { cause: 'LOST_ON_RECONNECT', causeCode: null, by: 'lost' });
+      // Hung up here while the line was down: FreeSWITCH still holds it, so say bye now.
+      else if (call.state === 'ended' && kept)
+        void this.request('verto.bye', { dialogParams: dialogParams(this.login, call.params) }).catch(() => {});
+    }
   }
 
   private end(call: VertoCall, end: CallEnd): void {
