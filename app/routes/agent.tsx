@@ -103,6 +103,8 @@ export default function Workstation() {
   const [busy, setBusy] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const popAt = useRef<string | null>(null);
+  // With FreeSWITCH: this browser's Verto line and its call (null on the embedded sim switch).
+  const line = useVertoPhone(data.softphone);
 
   // A reload of the page data may answer after a newer live event: the newer state wins.
   useEffect(
@@ -228,7 +230,6 @@ export default function Workstation() {
     }
   };
 
-  const line = useVertoPhone(data.softphone);
   const callAction = async (action: 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'dtmf', digits?: string) => {
     // With FreeSWITCH the call's media is in this browser: the buttons act on the Verto call. A call
     // not yet bridged to the agent (a preview still ringing the customer) is the dialer's to end.
