@@ -41,6 +41,7 @@ export const NAVIGATION: NavItem[] = [
       { key: 'users', path: '/config/users', permission: 'users.manage', built: true },
       { key: 'skills', path: '/config/skills', permission: 'projects.manage', built: true },
       { key: 'pauseReasons', path: '/config/pause-reasons', permission: 'tasks.manage', built: true },
+      { key: 'softphones', path: '/config/softphones', permission: 'users.manage', built: true },
       { key: 'plugins', path: '/config/plugins', permission: 'plugins.manage', built: true },
       { key: 'switch', path: '/config/switch', permission: 'plugins.manage', built: true },
       { key: 'rules', path: '/config/rules', permission: 'rules.test', built: true },

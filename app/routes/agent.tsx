@@ -9,14 +9,17 @@ import { CustomerProfile } from '../components/workstation/CustomerProfile';
 import { DialModes } from '../components/workstation/DialModes';
 import { ScriptPanel } from '../components/workstation/ScriptPanel';
 import { type CallView, Softphone } from '../components/workstation/Softphone';
+import { SoftphoneLine } from '../components/workstation/SoftphoneLine';
 import { type AgentStateView, StateBar } from '../components/workstation/StateBar';
 import { type AgentLiveMessage, postJson, useAgentLive } from '../components/workstation/useAgentLive';
+import { useVertoPhone, type VertoLineCall } from '../components/workstation/useVertoPhone';
 import { type WrapUpContextView, WrapUpPanel } from '../components/workstation/WrapUpPanel';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { agentTasks } from '../modules/workstation/agent-dial.server';
 import { agentLanguage } from '../modules/workstation/route.server';
 import type { ScreenPop } from '../modules/workstation/screen-pop.server';
+import { softphoneMode } from '../modules/workstation/switch-setting.server';
 import { pauseReasons, todayCounters, workstationState } from '../modules/workstation/workstation.server';
 
 // 坐席工作台: the agent's whole shift on one screen (built for 1366×768 and the keyboard). The
@@ -28,11 +31,12 @@ export const meta: MetaFunction = () => [{ title: '坐席工作台 · Waihu' }];
 
 export const loader = withPermission('workstation.use', async ({ request, user }) => {
   const language = await agentLanguage(user, request);
-  const [tasks, reasons, presence, counters] = await Promise.all([
+  const [tasks, reasons, presence, counters, softphone] = await Promise.all([
     agentTasks(user.id),
     pauseReasons(),
     workstationState(user.id),
     todayCounters(user.id, user.timeZone),
+    softphoneMode(),
   ]);
   return {
     user: { displayName: user.displayName, role: user.role },
@@ -44,10 +48,40 @@ export const loader = withPermission('workstation.use', async ({ request, user }
     counters,
     canDialManually: can(user.role, 'workstation.manualDial'),
     canExtend: can(user.role, 'workstation.extendWrapUp'),
+    // The URL only: the agent's secret is fetched by the softphone (/agent/verto) at each connect.
+    softphone: softphone.kind === 'verto' ? { kind: 'verto' as const, url: softphone.url } : { kind: softphone.kind },
   };
 });
 
 const HEARTBEAT_MS = 10_000;
+
+const VERTO_TO_CALL_STATE: Record<VertoLineCall['state'], string> = {
+  ringing: 'ringing',
+  answering: 'answered',
+  active: 'connected',
+  ended: 'ended',
+  failed: 'failed',
+};
+
+/**
+ * The call the softphone shows: the attempt on screen (with hold and mute from the Verto call
+ * that carries it), or — with FreeSWITCH, before or without a screen-pop — the Verto call itself.
+ */
+function softphoneCall(call: CallView | null, verto: VertoLineCall | null): CallView | null {
+  if (call) return verto && verto.attemptId === call.attemptId ? { ...call, held: verto.held, muted: verto.muted } : call;
+  if (!verto) return null;
+  return {
+    attemptId: verto.attemptId ?? verto.callID,
+    state: VERTO_TO_CALL_STATE[verto.state],
+    result: null,
+    phoneMasked: '',
+    name: verto.callerName,
+    connectedAt: verto.connectedAt,
+    endedAt: verto.endedAt,
+    held: verto.held,
+    muted: verto.muted,
+  };
+}
 
 declare global {
   interface Window {
@@ -69,6 +103,8 @@ export default function Workstation() {
   const [busy, setBusy] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const popAt = useRef<string | null>(null);
+  // With FreeSWITCH: this browser's Verto line and its call (null on the embedded sim switch).
+  const line = useVertoPhone(data.softphone);
 
   // A reload of the page data may answer after a newer live event: the newer state wins.
   useEffect(
@@ -185,6 +221,7 @@ export default function Workstation() {
         if (answer.state === 'ready') {
           setPop(null);
           setCall(null);
+          line?.dismiss();
           setWrapUp(null);
         }
       }
@@ -194,6 +231,20 @@ export default function Workstation() {
   };
 
   const callAction = async (action: 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'dtmf', digits?: string) => {
+    // With FreeSWITCH the call's media is in this browser: the buttons act on the Verto call. A call
+    // not yet bridged to the agent (a preview still ringing the customer) is the dialer's to end.
+    const verto = line?.call && ['active', 'answering'].includes(line.call.state) ? line : null;
+    if (verto) {
+      try {
+        if (action === 'hangup') await verto.hangup();
+        else if (action === 'hold' || action === 'unhold') await verto.hold(action === 'hold');
+        else if (action === 'mute' || action === 'unmute') verto.mute(action === 'mute');
+        else if (digits) await verto.dtmf(digits);
+      } catch {
+        message.warning(t('workstation.failed'));
+      }
+      return;
+    }
     const answer = await postJson<{ ok: boolean; error?: string }>('/agent/call', { action, digits });
     if (!answer.ok) message.warning(t(answer.error ?? 'workstation.failed'));
   };
@@ -240,7 +291,12 @@ export default function Workstation() {
       <Row gutter={12}>
         <Col flex="300px">
           <Space orientation="vertical" style={{ width: '100%' }}>
-            <Softphone call={call} now={now} onAction={callAction} />
+            <Softphone
+              call={softphoneCall(call, line?.call ?? null)}
+              now={now}
+              onAction={callAction}
+              line={line ? <SoftphoneLine line={line} attemptOnScreen={call?.attemptId ?? null} /> : null}
+            />
             <DialModes
               tasks={data.tasks}
               canDialManually={data.canDialManually}

@@ -1,6 +1,6 @@
 import { AudioMutedOutlined, AudioOutlined, NumberOutlined, PauseOutlined, PhoneOutlined } from '@ant-design/icons';
 import { Button, Card, Input, Space, Tag, Tooltip, Typography } from 'antd';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { clock, elapsedSec } from './useAgentLive';
 
@@ -21,16 +21,18 @@ interface Props {
   call: CallView | null;
   now: number;
   onAction(action: 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'dtmf', digits?: string): void;
+  /** The FreeSWITCH line (registration, devices, level), when the switch is FreeSWITCH. */
+  line?: ReactNode;
 }
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
 /**
  * The softphone panel: the call in hand with its timer, hang up, hold, mute and a DTMF pad. On
- * the embedded switch the buttons drive the simulated call; a FreeSWITCH Verto softphone plugs in
- * behind the same buttons.
+ * the embedded switch the buttons drive the simulated call; with FreeSWITCH they drive the Verto
+ * call in this browser (useVertoPhone), whose line state shows above them.
  */
-export function Softphone({ call, now, onAction }: Props) {
+export function Softphone({ call, now, onAction, line }: Props) {
   const { t } = useTranslation();
   const [pad, setPad] = useState(false);
   const [digits, setDigits] = useState('');
@@ -39,6 +41,7 @@ export function Softphone({ call, now, onAction }: Props) {
   const talkSec = call?.connectedAt ? elapsedSec(call.connectedAt, call.endedAt ? Date.parse(call.endedAt) : now) : 0;
   return (
     <Card size="small" title={t('workstation.softphone.title')} data-testid="softphone" data-attempt={call?.attemptId ?? ''}>
+      {line}
       {call ? (
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Space style={{ justifyContent: 'space-between', width: '100%' }}>
