@@ -1,4 +1,4 @@
-import { useFetcher, useLoaderData } from '@remix-run/react';
+import { Link, useFetcher, useLoaderData } from '@remix-run/react';
 import {
   Alert,
   App,
@@ -57,14 +57,14 @@ export default function SwitchSettingsPage() {
   useEffect(() => {
     if (saved?.ok) {
       message.success(t('telephony.saved'));
-      form.setFieldsValue({ eslPassword: '', directoryKey: '' });
+      form.setFieldsValue({ eslPassword: '' });
     }
   }, [saved, message, t, form]);
   const errors: Record<string, string> = {
     ...(saved && !saved.ok ? saved.errors : {}),
     ...(test.state === 'idle' && test.data && !test.data.ok ? test.data.errors : {}),
   };
-  const field = (name: keyof SwitchForm | 'eslPassword' | 'directoryKey') =>
+  const field = (name: keyof SwitchForm | 'eslPassword') =>
     errors[name]
       ? { validateStatus: 'error' as const, help: <span data-testid={`error-${name}`}>{t(errors[name] as string)}</span> }
       : {};
@@ -86,7 +86,7 @@ export default function SwitchSettingsPage() {
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ ...settings, eslPassword: '', directoryKey: '' }}
+        initialValues={{ ...settings, eslPassword: '' }}
         onFinish={() => save.submit({ intent: 'save', ...values() } as never, { method: 'post', encType: 'application/json' })}
         style={{ maxWidth: 720 }}
       >
@@ -172,19 +172,9 @@ export default function SwitchSettingsPage() {
             <Form.Item name="vertoDomain" label={t('telephony.vertoDomain')} {...field('vertoDomain')}>
               <Input data-testid="verto-domain" style={{ width: 320 }} placeholder="fs.example.com" />
             </Form.Item>
-            <Form.Item
-              name="directoryKey"
-              label={t('telephony.directoryKey')}
-              extra={
-                <>
-                  {t('telephony.directoryKeyHelp')}
-                  {settings.directoryKeyStored ? ` ${t('telephony.secretStored')}` : ''}
-                </>
-              }
-              {...field('directoryKey')}
-            >
-              {secretBox('directory-key', settings.directoryKeyStored, 320)}
-            </Form.Item>
+            <Typography.Paragraph type="secondary">
+              {t('telephony.directoryKeyHelp')} <Link to="/config/softphones">{t('nav.softphones')}</Link>
+            </Typography.Paragraph>
             <Typography.Title level={5}>{t('telephony.media')}</Typography.Title>
             <Form.Item name="amd" label={t('telephony.amd')} extra={t('telephony.amdHelp')} {...field('amd')}>
               <Radio.Group>

@@ -1,6 +1,7 @@
+import type { Softswitch } from '../../telephony/port';
 import type { SimSwitch } from '../../telephony/sim/sim-switch';
 import { logger } from '../../utils/logger.server';
-import { agentEndpoint } from './engine.server';
+import { agentEndpoint, agentOfEndpoint } from './engine.server';
 import { type DialerCommand, publishLive } from './live.server';
 
 // The workstation's line on the embedded switch. A browser cannot be a sim endpoint, so the dialer
@@ -11,7 +12,7 @@ import { type DialerCommand, publishLive } from './live.server';
 
 export interface AgentLine {
   /** Before a bridge: make sure the agent's endpoint exists (auto-agents registered their own). */
-  prepare(endpoint: string): void;
+  prepare(endpoint: string): void | Promise<void>;
   /** A call command from the workstation; ignored unless this switch has the agent's call. */
   command(command: Extract<DialerCommand, { type: 'call' }>): void;
   stop(): void;
@@ -44,5 +45,25 @@ export function humanAgentLine(sw: SimSwitch): AgentLine {
       }).catch((error) => log.warn({ err: error }, 'call state event'));
     },
     stop: unsubscribe,
+  };
+}
+
+/**
+ * The workstation's line on FreeSWITCH: the agent's browser is a Verto softphone, so hold, mute and
+ * DTMF happen there (verto.modify, verto.info); the dialer only looks up the agent's endpoint before
+ * a bridge and hangs up the customer's leg when the agent ends the call from the workstation.
+ */
+export function freeswitchAgentLine(sw: Softswitch, lookUp: (userId: string) => Promise<void>): AgentLine {
+  const log = logger.child({ role: 'dialer', part: 'agent-line' });
+  return {
+    prepare: async (endpoint) => {
+      const userId = agentOfEndpoint(endpoint);
+      if (userId) await lookUp(userId);
+    },
+    command(c) {
+      if (c.action !== 'hangup') return;
+      void sw.hangup(c.attemptId).catch((error) => log.warn({ err: error, attemptId: c.attemptId }, 'hang up'));
+    },
+    stop: () => {},
   };
 }

@@ -3,17 +3,18 @@ import pg from 'pg';
 import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import { callHook, enabledInstallations } from '../../plugins/installations.server';
-import type { OutcomeProfile, PoolNumber } from '../../plugins/sdk';
+import type { PoolNumber } from '../../plugins/sdk';
 import { startAutoAgents } from '../../telephony/sim/auto-agents';
-import { createSimSwitch, type SimSwitch } from '../../telephony/sim/sim-switch';
+import type { SimSwitch } from '../../telephony/sim/sim-switch';
 import { logger } from '../../utils/logger.server';
 import { writeTrunkHealth } from '../monitoring/metrics.server';
 import { runningTasks } from '../tasks/dispatch.server';
-import { humanAgentLine } from './agent-line.server';
+import { agentDialString } from '../workstation/verto-credentials.server';
 import { finishAttempt } from './attempts.server';
 import { agentEndpoint, agentOfEndpoint, DialerEngine, type EngineTask } from './engine.server';
 import { type DialerCommand, publishLive, subscribeDialerCommands } from './live.server';
 import { expireStaleAgents, releaseAgent, setAgentState } from './presence.server';
+import { configuredSwitch, SIM_CALLER_IDS, SIM_TRUNKS, simChoice } from './switch.server';
 
 // The dialer process. Each running task is paced by exactly one dialer: the one holding the task's
 // PostgreSQL advisory lock (on a connection of its own, so a dead process releases it at once).
@@ -21,22 +22,6 @@ import { expireStaleAgents, releaseAgent, setAgentState } from './presence.serve
 // calls on that process's switch, which died with it.
 
 const ROUND_MS = 1000;
-// Used when no sim-carrier installation exists. They mirror the plugin's defaults on purpose: app code
-// never imports plugin code (plugins run in the sandbox), so the dialer keeps its own copy.
-const SIM_PROFILE: OutcomeProfile = {
-  answer: 0.45,
-  busy: 0.1,
-  noAnswer: 0.3,
-  machine: 0.1,
-  invalid: 0.05,
-  ringMeanSec: 12,
-  talkMeanSec: 90,
-};
-const SIM_TRUNKS = [
-  { id: 'sim-e1-a', capacity: 30 },
-  { id: 'sim-e1-b', capacity: 30 },
-];
-const SIM_CALLER_IDS = ['057188880001', '057188880002', '02166660001', '01088880001'];
 
 interface Carrier {
   trunks: string[];
@@ -68,23 +53,6 @@ function carrierLookup() {
     cache.set(installationId, { at: Date.now(), value });
     return value;
   };
-}
-
-/** The sim switch with the trunks and outcome profile of the installed sim carrier, if any. */
-async function simSwitch(): Promise<SimSwitch> {
-  const installations = await enabledInstallations(['sim-carrier']);
-  let profile = SIM_PROFILE;
-  let trunks = SIM_TRUNKS;
-  const first = installations[0];
-  if (first) {
-    const [p, t] = await Promise.all([
-      callHook(first.id, 'outcomeProfile', [], { withConfig: true }),
-      callHook(first.id, 'trunks', [], { withConfig: true }),
-    ]);
-    if (p.ok && p.value) profile = p.value as OutcomeProfile;
-    if (t.ok && Array.isArray(t.value)) trunks = [...SIM_TRUNKS, ...(t.value as { id: string; capacity: number }[])];
-  }
-  return createSimSwitch({ profile, trunks, timeScale: env().WAIHU_SIM_TIME_SCALE, seed: randomUUID() });
 }
 
 type RunningTask = Awaited<ReturnType<typeof runningTasks>>[number];
@@ -126,7 +94,7 @@ const REQUEST_EXPIRY_SEC = 60;
 export interface DialerOptions {
   autoAgents?: boolean;
   dialerId?: string;
-  /** Tests inject a switch on a virtual clock. */
+  /** Tests inject a switch on a virtual clock; otherwise the switch settings choose (switch.server.ts). */
   softswitch?: SimSwitch;
 }
 
@@ -135,8 +103,8 @@ export async function startDialer(
 ): Promise<{ stop: () => Promise<void>; engine: DialerEngine; dialerId: string }> {
   const dialerId = options.dialerId ?? `dialer-${randomUUID().slice(0, 8)}`;
   const log = logger.child({ role: 'dialer', dialerId });
-  const sw = options.softswitch ?? (await simSwitch());
-  const line = humanAgentLine(sw);
+  const choice = options.softswitch ? simChoice(options.softswitch) : await configuredSwitch(agentDialString);
+  const { sw, line, sim } = choice;
   const engine = new DialerEngine(sw, dialerId, sw.clock, line.prepare);
   const locks = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await locks.connect();
@@ -149,12 +117,13 @@ export async function startDialer(
   // Demo agents: every agent in a skill group except the human demo login takes calls on the sim switch.
   const autoOn = options.autoAgents ?? env().WAIHU_AUTO_AGENTS === 'true';
   let stopAgents = () => {};
-  if (autoOn) {
+  if (autoOn && !sim) log.warn('auto-agents live on the embedded switch only; none on FreeSWITCH');
+  if (autoOn && sim) {
     const members = await prisma.skillGroupMember.findMany({ distinct: ['userId'], select: { userId: true } });
     const humans = await prisma.user.findMany({ where: { login: 'agent' }, select: { id: true } });
     const ids = members.map((m) => m.userId).filter((id) => !humans.some((h) => h.id === id));
     for (const id of ids) await setAgentState(id, 'ready', { auto: true });
-    const agents = startAutoAgents(sw, {
+    const agents = startAutoAgents(sim, {
       endpoints: ids.map(agentEndpoint),
       onReady: (endpoint, info) => {
         const id = agentOfEndpoint(endpoint);
@@ -211,6 +180,7 @@ export async function startDialer(
       }
       await sweepRequested();
       // Channels in use per trunk, for the wallboard and /metrics (every few rounds is enough).
+      await choice.refresh();
       if (rounds++ % 5 === 0)
         await writeTrunkHealth({ dialerId, at: new Date().toISOString(), trunks: (await sw.health()).trunks });
     } catch (error) {
@@ -265,7 +235,10 @@ export async function startDialer(
   const unsubscribeCommands = await subscribeDialerCommands(onCommand);
 
   const timer = setInterval(() => void round(), ROUND_MS);
-  log.info({ timeScale: env().WAIHU_SIM_TIME_SCALE }, 'dialer started on the embedded sim switch');
+  log.info(
+    { switch: choice.kind, ...(sim ? { timeScale: env().WAIHU_SIM_TIME_SCALE } : {}) },
+    sim ? 'dialer started on the embedded sim switch' : 'dialer started on FreeSWITCH',
+  );
 
   return {
     dialerId,

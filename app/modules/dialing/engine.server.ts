@@ -145,7 +145,7 @@ export class DialerEngine {
     private readonly sw: Softswitch,
     readonly dialerId: string,
     private readonly clock: Clock = realClock(),
-    private readonly prepareEndpoint: (endpoint: string) => void = () => {},
+    private readonly prepareEndpoint: (endpoint: string) => void | Promise<void> = () => {},
   ) {
     this.now = () => clock.now();
     // A call's events are handled one after another, in the order the switch sent them.
@@ -486,7 +486,7 @@ export class DialerEngine {
         call.agentId = agentId;
         // The customer is waiting in silence: bridge first, tell the screens after. A person's
         // endpoint is made ready on the switch; an auto-agent lives only on its own dialer's switch.
-        if (!agent.auto) this.prepareEndpoint(agentEndpoint(agentId));
+        if (!agent.auto) await this.prepareEndpoint(agentEndpoint(agentId));
         const failure = await this.sw.bridge(callId, agentEndpoint(agentId)).then(
           () => null,
           (error: unknown) => error,

@@ -62,7 +62,6 @@ async function simSwitch(): Promise<SimSwitch> {
   return createSimSwitch({ profile, trunks, timeScale: env().WAIHU_SIM_TIME_SCALE, seed: randomUUID() });
 }
 
-
 interface GatewayTrunk {
   id: string;
   capacity: number;
@@ -126,9 +125,7 @@ async function freeswitchChoice(
   };
 }
 
-export async function configuredSwitch(
-  agentDialString: (userId: string) => Promise<string | null>,
-): Promise<SwitchChoice> {
+export async function configuredSwitch(agentDialString: (userId: string) => Promise<string | null>): Promise<SwitchChoice> {
   const settings = await readSwitchSettings();
   if (settings.kind === 'freeswitch' && settings.freeswitch) {
     logger.info({ role: 'dialer', host: settings.freeswitch.eslHost }, 'dialing through FreeSWITCH');

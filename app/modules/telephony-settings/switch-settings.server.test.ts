@@ -71,7 +71,6 @@ const form = (over: Record<string, unknown> = {}) => ({
   recordingPath: '/var/lib/freeswitch/recordings/waihu',
   ttsEngine: 'flite',
   ttsVoice: 'slt',
-  directoryKey: 'directory-key-0123456789',
   ...over,
 });
 
@@ -94,7 +93,6 @@ describe('switch settings', () => {
         eslHost: 'bad host!',
         ttsVoice: 'a|b',
         recordingPath: 'relative/dir',
-        directoryKey: 'short',
       }),
     );
     expect(out).toEqual({
@@ -105,7 +103,6 @@ describe('switch settings', () => {
         eslHost: 'telephony.errors.host',
         ttsVoice: 'telephony.errors.ttsName',
         recordingPath: 'telephony.errors.path',
-        directoryKey: 'telephony.errors.keyLength',
       },
     });
     expect(await saveSwitchSettings(actor, form({ eslPassword: '' }))).toEqual({
@@ -137,26 +134,25 @@ describe('switch settings', () => {
         amd: 'avmd',
         recordingPath: '/var/lib/freeswitch/recordings/waihu',
         tts: { engine: 'flite', voice: 'slt' },
-        directoryKeySealed: expect.stringMatching(/^v1:/),
       },
     });
-    expect(await switchSecrets()).toEqual({ eslPassword: 'ClueCon', directoryKey: 'directory-key-0123456789' });
+    expect(await switchSecrets()).toEqual({ eslPassword: 'ClueCon' });
     const view = await switchView();
-    expect(view).toMatchObject({ eslPasswordStored: true, directoryKeyStored: true });
-    expect(JSON.stringify(view)).not.toMatch(/ClueCon|directory-key|v1:/);
+    expect(view).toMatchObject({ eslPasswordStored: true });
+    expect(JSON.stringify(view)).not.toMatch(/ClueCon|v1:/);
 
-    expect(await saveSwitchSettings(actor, form({ eslPassword: '', directoryKey: '', amd: 'amd' }))).toEqual({ ok: true });
-    expect(await switchSecrets()).toEqual({ eslPassword: 'ClueCon', directoryKey: 'directory-key-0123456789' });
+    expect(await saveSwitchSettings(actor, form({ eslPassword: '', amd: 'amd' }))).toEqual({ ok: true });
+    expect(await switchSecrets()).toEqual({ eslPassword: 'ClueCon' });
     expect((await readSwitchSettings()).freeswitch?.amd).toBe('amd');
 
     const saves = await audits('telephony.switch.save');
     expect(saves.at(-2)?.details).toMatchObject({
       kind: 'freeswitch',
       eslPort: port,
-      secretsChanged: ['eslPassword', 'directoryKey'],
+      secretsChanged: ['eslPassword'],
     });
     expect(saves.at(-1)?.details).toMatchObject({ amd: 'amd', secretsChanged: [] });
-    expect(JSON.stringify(saves.map((s) => s.details))).not.toMatch(/ClueCon|directory-key-0123|v1:/);
+    expect(JSON.stringify(saves.map((s) => s.details))).not.toMatch(/ClueCon|v1:/);
   });
 
   it('choosing the simulator keeps the FreeSWITCH block for later', async () => {

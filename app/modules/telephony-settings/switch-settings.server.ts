@@ -22,11 +22,10 @@ export async function readSwitchSettings(): Promise<SwitchSettings> {
 }
 
 /** The unsealed secrets, for server code only (the dialer's ESL client, the directory route). */
-export async function switchSecrets(): Promise<{ eslPassword?: string; directoryKey?: string }> {
+export async function switchSecrets(): Promise<{ eslPassword?: string }> {
   const fs = (await readSwitchSettings()).freeswitch;
   return {
     ...(fs?.eslPasswordSealed ? { eslPassword: decryptString(fs.eslPasswordSealed) } : {}),
-    ...(fs?.directoryKeySealed ? { directoryKey: decryptString(fs.directoryKeySealed) } : {}),
   };
 }
 
@@ -50,7 +49,6 @@ export async function saveSwitchSettings(actor: AuditActor, input: unknown): Pro
   const old = stored.freeswitch;
   const eslPasswordSealed = form.eslPassword ? encryptString(form.eslPassword) : old?.eslPasswordSealed;
   if (!eslPasswordSealed) return { ok: false, errors: { eslPassword: 'telephony.errors.required' } };
-  const directoryKeySealed = form.directoryKey ? encryptString(form.directoryKey) : old?.directoryKeySealed;
   const freeswitch: FreeswitchSettings = {
     eslHost: form.eslHost,
     eslPort: form.eslPort,
@@ -60,14 +58,13 @@ export async function saveSwitchSettings(actor: AuditActor, input: unknown): Pro
     amd: form.amd,
     ...(form.recordingPath ? { recordingPath: form.recordingPath } : {}),
     tts: { engine: form.ttsEngine, voice: form.ttsVoice },
-    ...(directoryKeySealed ? { directoryKeySealed } : {}),
   };
   await writeSetting(SWITCH_SETTING, { kind: form.kind, freeswitch } as never);
-  const { eslPasswordSealed: _p, directoryKeySealed: _k, ...visible } = freeswitch;
+  const { eslPasswordSealed: _p, ...visible } = freeswitch;
   await audit(actor, 'telephony.switch.save', SWITCH_SETTING, {
     kind: form.kind,
     ...visible,
-    secretsChanged: [...(form.eslPassword ? ['eslPassword'] : []), ...(form.directoryKey ? ['directoryKey'] : [])],
+    secretsChanged: form.eslPassword ? ['eslPassword'] : [],
   } as never);
   return { ok: true };
 }

@@ -16,7 +16,6 @@ export interface FreeswitchSettings {
   amd: AmdMode;
   recordingPath?: string;
   tts: { engine: string; voice: string };
-  directoryKeySealed?: string;
 }
 
 export interface SwitchSettings {
@@ -38,7 +37,6 @@ export interface SwitchForm {
   recordingPath?: string;
   ttsEngine: string;
   ttsVoice: string;
-  directoryKey?: string;
 }
 
 const HOST =
@@ -96,11 +94,6 @@ const Freeswitch = Connection.extend({
     .optional(),
   ttsEngine: z.string().trim().regex(TTS_NAME, 'telephony.errors.ttsName'),
   ttsVoice: z.string().trim().regex(TTS_NAME, 'telephony.errors.ttsName'),
-  directoryKey: z
-    .string()
-    .refine((k) => k === '' || k.length >= 16, 'telephony.errors.keyLength')
-    .refine((k) => /^[\x21-\x7e]*$/.test(k), 'telephony.errors.printable')
-    .optional(),
 });
 
 export type ValidForm = z.infer<typeof Freeswitch> & { kind: 'sim' | 'freeswitch' };
@@ -133,7 +126,7 @@ export function checkConnection(input: unknown): Checked<z.infer<typeof Connecti
 }
 
 /** The stored settings as the form shows them (no secrets, only whether they are stored). */
-export function formOf(settings: SwitchSettings): SwitchForm & { eslPasswordStored: boolean; directoryKeyStored: boolean } {
+export function formOf(settings: SwitchSettings): SwitchForm & { eslPasswordStored: boolean } {
   const fs = settings.freeswitch;
   return {
     kind: settings.kind,
@@ -146,6 +139,5 @@ export function formOf(settings: SwitchSettings): SwitchForm & { eslPasswordStor
     ttsEngine: fs?.tts.engine ?? 'flite',
     ttsVoice: fs?.tts.voice ?? 'slt',
     eslPasswordStored: !!fs?.eslPasswordSealed,
-    directoryKeyStored: !!fs?.directoryKeySealed,
   };
 }
