@@ -206,8 +206,12 @@ test('preview: skip with a reason, call, book a callback and see it come back at
   await picker.click();
   await picker.fill(at);
   await picker.press('Enter'); // confirms the typed time (and may submit the form, as Enter does)
-  if (await page.getByTestId('wrapup-submit').isVisible()) await page.getByTestId('wrapup-submit').click();
-  await expect(page.getByTestId('wrapup')).toBeHidden();
+  // Enter may have submitted already: click submit only while the form is still there.
+  await expect(async () => {
+    const submit = page.getByTestId('wrapup-submit');
+    if (await submit.isVisible()) await submit.click({ timeout: 1000 }).catch(() => undefined);
+    await expect(page.getByTestId('wrapup')).toBeHidden({ timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
   await stateIs(page, 'paused');
 
   // The callback is in the agent's list, and becomes callable at its time.
