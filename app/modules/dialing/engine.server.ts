@@ -365,7 +365,9 @@ export class DialerEngine {
         );
         if (e.machine === true || call.task.dialMode === 'robot') await recorded;
         if (e.machine === true) await this.sw.hangup(e.callId, 'NORMAL_CLEARING');
-        else if (call.task.dialMode === 'robot') void this.robot(e.callId, call);
+        else if (call.task.dialMode === 'robot')
+          // Runs beside the call's event chain; a switch closed at shutdown ends it without a crash.
+          void this.robot(e.callId, call).catch((error) => this.log.warn({ err: error, callId: e.callId }, 'robot call'));
         else await this.connect(e.callId, call, recorded);
         return;
       }
