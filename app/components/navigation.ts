@@ -22,7 +22,7 @@ export const NAVIGATION: NavItem[] = [
   { key: 'wrapup', path: '/wrapup', permission: 'wrapup.view', built: true },
   { key: 'monitoring', path: '/monitoring', permission: 'monitoring.view', built: false },
   { key: 'performance', path: '/performance', permission: 'performance.view', built: false },
-  { key: 'reports', path: '/reports', permission: 'reports.view', built: false },
+  { key: 'reports', path: '/reports', permission: 'reports.view', built: true },
   {
     key: 'config',
     path: '/config',

@@ -9,6 +9,8 @@ import pluginsEn from './locales/plugins/en.json';
 import pluginsZhCN from './locales/plugins/zh-CN.json';
 import questionnairesEn from './locales/questionnaires/en.json';
 import questionnairesZhCN from './locales/questionnaires/zh-CN.json';
+import reportsEn from './locales/reports/en.json';
+import reportsZhCN from './locales/reports/zh-CN.json';
 import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
 import tasksEn from './locales/tasks/en.json';
@@ -37,6 +39,7 @@ export const resources = {
       dialing: dialingZhCN,
       workstation: workstationZhCN,
       wrapup: wrapupZhCN,
+      reports: reportsZhCN,
     },
   },
   en: {
@@ -50,6 +53,7 @@ export const resources = {
       dialing: dialingEn,
       workstation: workstationEn,
       wrapup: wrapupEn,
+      reports: reportsEn,
     },
   },
 } as const;

@@ -21,6 +21,8 @@ const ROLLUP_TABLES = ['RollupTaskHour', 'RollupAgentHour', 'RollupLineHour'] as
  * other attempts, which is why the caller touches every hour of a changed contact.
  */
 async function recomputeTouched(tx: Tx): Promise<void> {
+  // Temp tables have no statistics until analysed; without them the planner guesses badly.
+  await tx.$executeRawUnsafe('ANALYZE rollup_touched');
   await tx.$executeRawUnsafe(`
     CREATE TEMP TABLE rollup_base ON COMMIT DROP AS
     WITH scope AS (
@@ -57,6 +59,7 @@ async function recomputeTouched(tx: Tx): Promise<void> {
       FROM scope s
       JOIN history h ON h.id = s.id
       LEFT JOIN "WrapUp" w ON w."attemptId" = s.id`);
+  await tx.$executeRawUnsafe('ANALYZE rollup_base');
   for (const table of ROLLUP_TABLES) {
     await tx.$executeRawUnsafe(
       `DELETE FROM "${table}" r USING rollup_touched t WHERE r.hour = t.hour AND r."taskId" = t."taskId"`,
@@ -131,7 +134,7 @@ export async function refreshRollups(): Promise<RefreshResult> {
       const [lock] = await tx.$queryRaw<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS ok`;
       if (!lock?.ok) return null;
       const current = await tx.rollupState.findUniqueOrThrow({ where: { id: STATE_ID } });
-      const [{ now }] = await tx.$queryRaw<{ now: Date }[]>`SELECT statement_timestamp() AS now`;
+      const now = (await tx.$queryRaw<{ now: Date }[]>`SELECT statement_timestamp() AS now`)[0]!.now;
       const since = new Date(current.watermark.getTime() - LATE_MARGIN_MS);
       await createTouchedTables(tx);
       // Every hour of every contact whose attempt or wrap-up changed (its firsts may move).
@@ -152,7 +155,7 @@ export async function refreshRollups(): Promise<RefreshResult> {
          WHERE "createdAt" > ${now}::timestamptz - interval '48 hours' OR state = 'pending' OR "deliveredAt" > ${since}`;
       await recomputeTouched(tx);
       await recomputeWriteBacks(tx);
-      const [{ n }] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM rollup_touched`;
+      const n = (await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM rollup_touched`)[0]!.n;
       const ms = Math.round(performance.now() - started);
       await tx.rollupState.update({ where: { id: STATE_ID }, data: { watermark: now, runAt: now, touched: n, ms } });
       return { touched: n, watermark: now };
@@ -181,10 +184,11 @@ export async function rebuildRollups(
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<{ touched: number; ms: number; watermark: Date }> {
   const started = performance.now();
-  const [{ now, first, last }] = await prisma.$queryRaw<{ now: Date; first: Date | null; last: Date | null }[]>`
+  const [bounds] = await prisma.$queryRaw<{ now: Date; first: Date | null; last: Date | null }[]>`
     SELECT statement_timestamp() AS now,
            least((SELECT min("queuedAt") FROM "CallAttempt"), (SELECT min("createdAt") FROM "WriteBack")) AS first,
            greatest((SELECT max("queuedAt") FROM "CallAttempt"), (SELECT max("createdAt") FROM "WriteBack")) AS last`;
+  const { now, first, last } = bounds!;
   const week = 7 * 86_400_000;
   const from = first ? Math.floor(first.getTime() / 3_600_000) * 3_600_000 : now.getTime();
   const to = (last ?? now).getTime() + 3_600_000;
@@ -210,7 +214,7 @@ export async function rebuildRollups(
            WHERE "createdAt" >= ${start} AND "createdAt" < ${end}`;
         await recomputeTouched(tx);
         await recomputeWriteBacks(tx);
-        const [{ n }] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM rollup_touched`;
+        const n = (await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM rollup_touched`)[0]!.n;
         touched += n;
       },
       { timeout: 60 * 60_000, maxWait: 60_000 },
