@@ -87,7 +87,7 @@ async function generate(): Promise<void> {
                      CASE WHEN r < 0.40 THEN 'connected' WHEN r < 0.45 THEN 'abandoned' WHEN r < 0.55 THEN 'machine'
                           WHEN r < 0.65 THEN 'busy' WHEN r < 0.90 THEN 'noAnswer' WHEN r < 0.95 THEN 'invalid' ELSE 'failed' END AS result,
                      ('${FIRST_DAY} 01:00:00+00'::timestamptz + (i % ${DAYS}) * interval '1 day' + random() * interval '12 hours') AS at
-                FROM (SELECT i, random() AS r FROM generate_series(${from}, ${to}) i) s) g
+                FROM (SELECT i, random() AS r FROM generate_series(${from}::bigint, ${to}::bigint) i) s) g
         JOIN bench_task t ON t.n = g.i % ${TASKS}
         JOIN bench_agent a ON a.n = (g.i % ${TASKS}) * 10 + (g.i / ${TASKS}) % 10`);
     console.log(`  attempts ${to + 1}/${ATTEMPTS}: ${seconds(t1)} s`);

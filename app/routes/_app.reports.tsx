@@ -12,6 +12,7 @@ import { parseFilters, REPORTS } from '../modules/reports/filters';
 import type { ReportTable } from '../modules/reports/report-types';
 import { runReport } from '../modules/reports/reports.server';
 import { refreshIfStale } from '../modules/reports/rollup.server';
+import { formatDateTime } from '../utils/format';
 
 // 报表: the standard reports over the hourly rollups; every filter is in the URL.
 
@@ -66,7 +67,7 @@ function DataTable({ table }: { table: ReportTable }) {
 
 export default function ReportsPage() {
   const { filters, errors, result, projects, tasks, teams, agents, freshAt, canExport } = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const set = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
@@ -164,7 +165,7 @@ export default function ReportsPage() {
         </Space>
         <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
           {t(`reports.help.${filters.report}`)}{' '}
-          {freshAt ? t('reports.freshAt', { at: new Date(freshAt).toLocaleString() }) : null}
+          {freshAt ? t('reports.freshAt', { at: formatDateTime(freshAt, filters.tz, i18n.language) }) : null}
         </Typography.Paragraph>
       </Card>
       {errors.length ? (
