@@ -24,14 +24,21 @@ export const loader = withPermission('reports.view', async ({ request, user }) =
   const url = new URL(request.url);
   const { filters, errors } = parseFilters(url.searchParams, { tz: user.timeZone });
   await refreshIfStale(CATCH_UP_MS);
-  const [result, projects, tasks, teams, agents, state] = await Promise.all([
-    runReport(filters, user.locale ?? 'zh-CN'),
-    prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } }),
-    prisma.task.findMany({ orderBy: { createdAt: 'desc' }, select: { id: true, name: true, projectId: true }, take: 500 }),
-    prisma.skillGroup.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
-    prisma.user.findMany({ where: { role: 'agent' }, orderBy: { displayName: 'asc' }, select: { id: true, displayName: true } }),
-    prisma.rollupState.findUnique({ where: { id: 'main' } }),
-  ]);
+  // One after another: a report page holds one connection, however many people open reports.
+  const result = await runReport(filters, user.locale ?? 'zh-CN');
+  const projects = await prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } });
+  const tasks = await prisma.task.findMany({
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, name: true, projectId: true },
+    take: 500,
+  });
+  const teams = await prisma.skillGroup.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  const agents = await prisma.user.findMany({
+    where: { role: 'agent' },
+    orderBy: { displayName: 'asc' },
+    select: { id: true, displayName: true },
+  });
+  const state = await prisma.rollupState.findUnique({ where: { id: 'main' } });
   return {
     filters,
     errors,
