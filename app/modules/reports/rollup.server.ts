@@ -172,7 +172,8 @@ export async function refreshRollups(): Promise<RefreshResult> {
 export async function refreshIfStale(maxAgeMs: number): Promise<void> {
   const state = await prisma.rollupState.findUnique({ where: { id: STATE_ID } });
   if (state && Date.now() - state.runAt.getTime() < maxAgeMs) return;
-  await refreshRollups();
+  // A failed catch-up leaves the report as fresh as the last run (the page shows when that was).
+  await refreshRollups().catch((error: unknown) => logger.warn({ err: error }, 'report rollup catch-up failed'));
 }
 
 /**
