@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       return once(async (url) => {
         await migrate(url);
         const { rebuildRollups } = await import('../app/modules/reports/rollup.server');
-        const result = await rebuildRollups((done, total) => process.stdout.write(`week ${done}/${total}\n`));
+        const result = await rebuildRollups((step) => process.stdout.write(`${step}\n`));
         process.stdout.write(`Rebuilt ${result.touched} task-hours in ${(result.ms / 1000).toFixed(1)} s.\n`);
       });
     case 'plugin': {

@@ -15,6 +15,28 @@ const STATE_ID = 'main';
 
 const ROLLUP_TABLES = ['RollupTaskHour', 'RollupAgentHour', 'RollupLineHour'] as const;
 
+/** One ordered window per contact and task gives all three "firsts" in a single sort. */
+const HISTORY_WINDOW = `ord AS (PARTITION BY a."taskId", a."contactId" ORDER BY a."queuedAt", a.id
+  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+const FIRSTS = `row_number() OVER ord = 1 AS first_attempt,
+  coalesce(a.result = 'connected', false) AND count(*) FILTER (WHERE a.result = 'connected') OVER ord = 1 AS first_connect,
+  coalesce(w.outcome = 'success', false) AND count(*) FILTER (WHERE w.outcome = 'success') OVER ord = 1 AS first_success`;
+
+/** The per-attempt facts the rollups group: attempt alias `s`, its wrap-up `w`, firsts from `flags`. */
+function baseColumns(flags: string): string {
+  return `SELECT s.hour, s."taskId", s."projectId", coalesce(s."agentId", w."agentId") AS "agentId",
+           coalesce(s.result, '') AS result, coalesce(s.trunk, '') AS trunk, coalesce(s."callerId", '') AS "callerId",
+           coalesce(s.cause, '') AS cause, s."answeredAt" IS NOT NULL AS answered,
+           coalesce(s."ringSec", 0) AS ring, coalesce(s."talkSec", 0) AS talk,
+           coalesce(w."dispositionCode", '') AS disposition, coalesce(w.outcome, '') AS outcome,
+           CASE WHEN w.id IS NULL THEN 0 ELSE greatest(0, round(extract(epoch FROM w."submittedAt" - w."startedAt")))::bigint END AS wrap,
+           coalesce(jsonb_typeof(w."order") = 'object' AND w."order"->>'status' = 'confirmed', false) AS ordered,
+           CASE WHEN jsonb_typeof(w."order") = 'object' AND w."order"->>'status' = 'confirmed'
+                THEN coalesce((w."order"->>'amount')::numeric, 0) ELSE 0 END AS amount,
+           coalesce(jsonb_typeof(w.lead) = 'object', false) AS lead,
+           ${flags}.first_attempt, ${flags}.first_connect, ${flags}.first_success`;
+}
+
 /**
  * Recompute the attempt rollups of the (hour, taskId) pairs in temp table rollup_touched.
  * `firsts` (a contact's first attempt / connect / success in a task) depend on the contact's
@@ -34,37 +56,28 @@ async function recomputeTouched(tx: Tx): Promise<void> {
     ),
     pairs AS (SELECT DISTINCT "taskId", "contactId" FROM scope),
     history AS (
-      SELECT a.id,
-             row_number() OVER (PARTITION BY a."taskId", a."contactId" ORDER BY a."queuedAt", a.id) = 1 AS first_attempt,
-             a.result = 'connected' AND row_number() OVER (
-               PARTITION BY a."taskId", a."contactId", a.result = 'connected' ORDER BY a."queuedAt", a.id) = 1 AS first_connect,
-             coalesce(w.outcome = 'success', false) AND row_number() OVER (
-               PARTITION BY a."taskId", a."contactId", coalesce(w.outcome = 'success', false) ORDER BY a."queuedAt", a.id) = 1 AS first_success
+      SELECT a.id, ${FIRSTS}
         FROM pairs p
         JOIN "CallAttempt" a ON a."taskId" = p."taskId" AND a."contactId" = p."contactId"
         LEFT JOIN "WrapUp" w ON w."attemptId" = a.id
        WHERE a."endedAt" IS NOT NULL
+       WINDOW ${HISTORY_WINDOW}
     )
-    SELECT s.hour, s."taskId", s."projectId", coalesce(s."agentId", w."agentId") AS "agentId",
-           coalesce(s.result, '') AS result, coalesce(s.trunk, '') AS trunk, coalesce(s."callerId", '') AS "callerId",
-           coalesce(s.cause, '') AS cause, s."answeredAt" IS NOT NULL AS answered,
-           coalesce(s."ringSec", 0) AS ring, coalesce(s."talkSec", 0) AS talk,
-           coalesce(w."dispositionCode", '') AS disposition, coalesce(w.outcome, '') AS outcome,
-           CASE WHEN w.id IS NULL THEN 0 ELSE greatest(0, round(extract(epoch FROM w."submittedAt" - w."startedAt")))::bigint END AS wrap,
-           jsonb_typeof(w."order") = 'object' AND w."order"->>'status' = 'confirmed' AS ordered,
-           CASE WHEN jsonb_typeof(w."order") = 'object' AND w."order"->>'status' = 'confirmed'
-                THEN coalesce((w."order"->>'amount')::numeric, 0) ELSE 0 END AS amount,
-           coalesce(jsonb_typeof(w.lead) = 'object', false) AS lead,
-           h.first_attempt, h.first_connect, h.first_success
+    ${baseColumns('h')}
       FROM scope s
       JOIN history h ON h.id = s.id
       LEFT JOIN "WrapUp" w ON w."attemptId" = s.id`);
-  await tx.$executeRawUnsafe('ANALYZE rollup_base');
   for (const table of ROLLUP_TABLES) {
     await tx.$executeRawUnsafe(
       `DELETE FROM "${table}" r USING rollup_touched t WHERE r.hour = t.hour AND r."taskId" = t."taskId"`,
     );
   }
+  await insertFromBase(tx);
+}
+
+/** Group temp table rollup_base into the three attempt rollups. */
+async function insertFromBase(tx: Tx): Promise<void> {
+  await tx.$executeRawUnsafe('ANALYZE rollup_base');
   await tx.$executeRawUnsafe(`
     INSERT INTO "RollupTaskHour" (hour, "taskId", "projectId", result, "dispositionCode", outcome, attempts, answered,
       connected, abandoned, machine, busy, "noAnswer", failed, successes, "firstAttempts", "firstConnects",
@@ -177,56 +190,50 @@ export async function refreshIfStale(maxAgeMs: number): Promise<void> {
 }
 
 /**
- * Recompute every rollup from raw rows, one week of hours per transaction (reports keep reading
- * meanwhile). The watermark is set to the start, so changes made during the rebuild are folded
- * in by the next refresh.
+ * Recompute every rollup from raw rows in one set-based pass (one sort of the attempts for the
+ * firsts, one GROUP BY per table) and one transaction: reports keep reading the old rollups until
+ * it commits. The watermark is set to the start, so changes made meanwhile are folded in next.
  */
 export async function rebuildRollups(
-  onProgress: (done: number, total: number) => void = () => {},
+  onProgress: (step: string) => void = () => {},
 ): Promise<{ touched: number; ms: number; watermark: Date }> {
   const started = performance.now();
-  const [bounds] = await prisma.$queryRaw<{ now: Date; first: Date | null; last: Date | null }[]>`
-    SELECT statement_timestamp() AS now,
-           least((SELECT min("queuedAt") FROM "CallAttempt"), (SELECT min("createdAt") FROM "WriteBack")) AS first,
-           greatest((SELECT max("queuedAt") FROM "CallAttempt"), (SELECT max("createdAt") FROM "WriteBack")) AS last`;
-  const { now, first, last } = bounds!;
-  const week = 7 * 86_400_000;
-  const from = first ? Math.floor(first.getTime() / 3_600_000) * 3_600_000 : now.getTime();
-  const to = (last ?? now).getTime() + 3_600_000;
-  const chunks = Math.max(1, Math.ceil((to - from) / week));
-  let touched = 0;
-  await prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
-    for (const table of [...ROLLUP_TABLES, 'RollupWriteBackHour']) await tx.$executeRawUnsafe(`TRUNCATE "${table}"`);
-  });
-  for (let i = 0; i < chunks; i++) {
-    const start = new Date(from + i * week);
-    const end = new Date(Math.min(from + (i + 1) * week, to));
-    await prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
-        await createTouchedTables(tx);
-        await tx.$executeRaw`
-          INSERT INTO rollup_touched (hour, "taskId")
-          SELECT DISTINCT date_trunc('hour', "queuedAt"), "taskId" FROM "CallAttempt"
-           WHERE "queuedAt" >= ${start} AND "queuedAt" < ${end} AND "endedAt" IS NOT NULL`;
-        await tx.$executeRaw`
-          INSERT INTO rollup_wb_hours (hour) SELECT DISTINCT date_trunc('hour', "createdAt") FROM "WriteBack"
-           WHERE "createdAt" >= ${start} AND "createdAt" < ${end}`;
-        await recomputeTouched(tx);
-        await recomputeWriteBacks(tx);
-        const n = (await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM rollup_touched`)[0]!.n;
-        touched += n;
-      },
-      { timeout: 60 * 60_000, maxWait: 60_000 },
-    );
-    onProgress(i + 1, chunks);
-  }
-  const ms = Math.round(performance.now() - started);
-  await prisma.rollupState.upsert({
-    where: { id: STATE_ID },
-    create: { id: STATE_ID, watermark: now, runAt: new Date(), touched, ms },
-    update: { watermark: now, runAt: new Date(), touched, ms },
-  });
-  return { touched, ms, watermark: now };
+  const step = (name: string) => onProgress(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const result = await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
+      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '256MB'`);
+      const now = (await tx.$queryRaw<{ now: Date }[]>`SELECT statement_timestamp() AS now`)[0]!.now;
+      for (const table of [...ROLLUP_TABLES, 'RollupWriteBackHour']) await tx.$executeRawUnsafe(`DELETE FROM "${table}"`);
+      step('old rollups deleted');
+      await tx.$executeRawUnsafe(`
+        CREATE TEMP TABLE rollup_base ON COMMIT DROP AS
+        ${baseColumns('s')}
+          FROM (SELECT a.id, a."taskId", a."projectId", a."agentId", a.result, a.trunk, a."callerId", a.cause, a."answeredAt",
+                       a."ringSec", a."talkSec", date_trunc('hour', a."queuedAt") AS hour, ${FIRSTS}
+                  FROM "CallAttempt" a LEFT JOIN "WrapUp" w ON w."attemptId" = a.id
+                 WHERE a."endedAt" IS NOT NULL
+                WINDOW ${HISTORY_WINDOW}) s
+          LEFT JOIN "WrapUp" w ON w."attemptId" = s.id`);
+      step('attempts read');
+      await insertFromBase(tx);
+      step('attempt rollups written');
+      await tx.$executeRawUnsafe(`CREATE TEMP TABLE rollup_wb_hours ON COMMIT DROP AS
+        SELECT DISTINCT date_trunc('hour', "createdAt") AS hour FROM "WriteBack"`);
+      await recomputeWriteBacks(tx);
+      step('write-back rollup written');
+      const touched = (
+        await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT DISTINCT hour, "taskId" FROM rollup_base) t`
+      )[0]!.n;
+      const ms = Math.round(performance.now() - started);
+      await tx.rollupState.upsert({
+        where: { id: STATE_ID },
+        create: { id: STATE_ID, watermark: now, runAt: now, touched, ms },
+        update: { watermark: now, runAt: now, touched, ms },
+      });
+      return { touched, ms, watermark: now };
+    },
+    { timeout: 6 * 3600_000, maxWait: 60_000 },
+  );
+  return result;
 }
