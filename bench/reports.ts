@@ -73,7 +73,7 @@ async function generate(): Promise<void> {
       INSERT INTO "CallAttempt" (id, "taskId", "projectId", "contactId", "rulesVersion", mode, state, trunk, "callerId", "agentId",
         amd, result, cause, "ringSec", "talkSec", "queuedAt", "answeredAt", "connectedAt", "endedAt")
       SELECT gen_random_uuid(), t.id, t."projectId", ${contactBase} + t.n * ${CONTACTS_PER_TASK} + (g.i * 7919) % ${CONTACTS_PER_TASK},
-             1, 'predictive', 'ended', 'trunk-' || (g.i % 4), '0105550' || lpad((t.n * 5 + g.i % 5)::text, 3, '0'),
+             1, 'predictive', 'ended', 'trunk-' || ((g.i / 1000) % 4), '0105550' || lpad((t.n * 5 + (g.i / 200) % 5)::text, 3, '0'),
              CASE WHEN g.r < 0.40 THEN a.id END,
              CASE WHEN g.r < 0.45 THEN 'human' WHEN g.r < 0.55 THEN 'machine' END,
              g.result, CASE g.result WHEN 'connected' THEN 'NORMAL_CLEARING' WHEN 'abandoned' THEN 'NORMAL_CLEARING'
@@ -85,7 +85,7 @@ async function generate(): Promise<void> {
         FROM (SELECT i, r, random() AS r2,
                      CASE WHEN r < 0.40 THEN 'connected' WHEN r < 0.45 THEN 'abandoned' WHEN r < 0.55 THEN 'machine'
                           WHEN r < 0.65 THEN 'busy' WHEN r < 0.90 THEN 'noAnswer' WHEN r < 0.95 THEN 'invalid' ELSE 'failed' END AS result,
-                     ('${FIRST_DAY} 01:00:00+00'::timestamptz + (i % ${DAYS}) * interval '1 day' + random() * interval '12 hours') AS at
+                     ('${FIRST_DAY} 01:00:00+00'::timestamptz + floor(random() * ${DAYS}) * interval '1 day' + random() * interval '12 hours') AS at
                 FROM (SELECT i, random() AS r FROM generate_series(${from}::bigint, ${to}::bigint) i) s) g
         JOIN bench_task t ON t.n = g.i % ${TASKS}
         JOIN bench_agent a ON a.n = (g.i % ${TASKS}) * 10 + (g.i / ${TASKS}) % 10`);
