@@ -196,6 +196,7 @@ await withBenchDatabase(dir, async () => {
     SELECT 'RollupTaskHour' AS table, count(*) AS rows FROM "RollupTaskHour" UNION ALL
     SELECT 'RollupAgentHour', count(*) FROM "RollupAgentHour" UNION ALL
     SELECT 'RollupLineHour', count(*) FROM "RollupLineHour" UNION ALL
+    SELECT 'RollupCauseHour', count(*) FROM "RollupCauseHour" UNION ALL
     SELECT 'RollupWriteBackHour', count(*) FROM "RollupWriteBackHour"`;
   console.log(
     `rollups rebuilt in ${rebuildSec} s (${rebuilt.touched} task-hours): ${sizes.map((s) => `${s.table} ${s.rows}`).join(', ')}`,

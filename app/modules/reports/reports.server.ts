@@ -181,7 +181,7 @@ async function lines(f: ReportFilters): Promise<ReportResult> {
              sum(failed)::int AS failed, sum("ringSec")::float8 AS "ringSec"
         FROM "RollupLineHour" r WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC`,
     prisma.$queryRaw<{ cause: string; result: string; attempts: number }[]>`
-      SELECT cause, result, sum(attempts)::int AS attempts FROM "RollupLineHour" r WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC`,
+      SELECT cause, result, sum(attempts)::int AS attempts FROM "RollupCauseHour" r WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC`,
   ]);
   return {
     name: 'lines',

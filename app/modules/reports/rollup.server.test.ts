@@ -164,6 +164,7 @@ async function rawAggregates() {
   const task = new Map<string, Record<string, number>>();
   const agent = new Map<string, Record<string, number>>();
   const line = new Map<string, Record<string, number>>();
+  const cause = new Map<string, Record<string, number>>();
   for (const a of attempts) {
     const w = wrapUps.get(a.id);
     const order = w?.order as { amount?: number } | null;
@@ -197,17 +198,18 @@ async function rawAggregates() {
         orders: order ? 1 : 0,
       });
     }
-    bump(line, `${h}|${a.trunk ?? ''}|${a.callerId ?? ''}|${a.cause ?? ''}`, {
+    bump(line, `${h}|${a.trunk ?? ''}|${a.callerId ?? ''}`, {
       attempts: 1,
       answered: a.answeredAt ? 1 : 0,
       ringSec: a.ringSec ?? 0,
     });
+    bump(cause, `${h}|${a.result ?? ''}|${a.cause ?? ''}`, { attempts: 1 });
   }
   const writeBacks = new Map<string, Record<string, number>>();
   for (const b of await prisma.writeBack.findMany()) {
     bump(writeBacks, `${hourOf(b.createdAt)}|${b.state}`, { items: 1, retried: b.tries > 1 ? 1 : 0, tries: b.tries });
   }
-  return { task, agent, line, writeBacks };
+  return { task, agent, line, cause, writeBacks };
 }
 
 async function rollupAggregates() {
@@ -243,31 +245,35 @@ async function rollupAggregates() {
   }
   const line = new Map<string, Record<string, number>>();
   for (const r of await prisma.rollupLineHour.findMany()) {
-    bump(line, `${r.hour.toISOString()}|${r.trunk}|${r.callerId}|${r.cause}`, {
+    bump(line, `${r.hour.toISOString()}|${r.trunk}|${r.callerId}`, {
       attempts: r.attempts,
       answered: r.answered,
       ringSec: Number(r.ringSec),
     });
   }
+  const cause = new Map<string, Record<string, number>>();
+  for (const r of await prisma.rollupCauseHour.findMany()) {
+    bump(cause, `${r.hour.toISOString()}|${r.result}|${r.cause}`, { attempts: r.attempts });
+  }
   const writeBacks = new Map<string, Record<string, number>>();
   for (const r of await prisma.rollupWriteBackHour.findMany()) {
     bump(writeBacks, `${r.hour.toISOString()}|${r.state}`, { items: r.items, retried: r.retried, tries: r.tries });
   }
-  return { task, agent, line, writeBacks };
+  return { task, agent, line, cause, writeBacks };
 }
 
 const sorted = (m: Map<string, Record<string, number>>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
 
 async function expectRollupsEqualRaw() {
   const [raw, rolled] = await Promise.all([rawAggregates(), rollupAggregates()]);
-  for (const key of ['task', 'agent', 'line', 'writeBacks'] as const) {
+  for (const key of ['task', 'agent', 'line', 'cause', 'writeBacks'] as const) {
     expect(sorted(rolled[key]), key).toEqual(sorted(raw[key]));
   }
 }
 
 async function clear() {
   await prisma.$executeRawUnsafe(
-    'TRUNCATE "CallAttempt", "WrapUp", "WriteBack", "RollupTaskHour", "RollupAgentHour", "RollupLineHour", "RollupWriteBackHour", "RollupState"',
+    'TRUNCATE "CallAttempt", "WrapUp", "WriteBack", "RollupTaskHour", "RollupAgentHour", "RollupLineHour", "RollupCauseHour", "RollupWriteBackHour", "RollupState"',
   );
 }
 

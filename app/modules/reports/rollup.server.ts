@@ -13,7 +13,7 @@ export const LATE_MARGIN_MS = 5 * 60_000;
 const LOCK_KEY = 0x7265_706f; // 'repo': one rollup writer at a time
 const STATE_ID = 'main';
 
-const ROLLUP_TABLES = ['RollupTaskHour', 'RollupAgentHour', 'RollupLineHour'] as const;
+const ROLLUP_TABLES = ['RollupTaskHour', 'RollupAgentHour', 'RollupLineHour', 'RollupCauseHour'] as const;
 
 /** One ordered window per contact and task gives all three "firsts" in a single sort. */
 const HISTORY_WINDOW = `ord AS (PARTITION BY a."taskId", a."contactId" ORDER BY a."queuedAt", a.id
@@ -98,11 +98,13 @@ async function insertFromBase(tx: Tx): Promise<void> {
            count(*) FILTER (WHERE ordered), count(*) FILTER (WHERE lead)
       FROM rollup_base WHERE "agentId" IS NOT NULL GROUP BY hour, "taskId", "projectId", "agentId", disposition, outcome`);
   await tx.$executeRawUnsafe(`
-    INSERT INTO "RollupLineHour" (hour, "taskId", "projectId", trunk, "callerId", result, cause, attempts, answered,
-      connected, failed, "ringSec")
-    SELECT hour, "taskId", "projectId", trunk, "callerId", result, cause, count(*), count(*) FILTER (WHERE answered),
+    INSERT INTO "RollupLineHour" (hour, "taskId", "projectId", trunk, "callerId", attempts, answered, connected, failed, "ringSec")
+    SELECT hour, "taskId", "projectId", trunk, "callerId", count(*), count(*) FILTER (WHERE answered),
            count(*) FILTER (WHERE result = 'connected'), count(*) FILTER (WHERE result IN ('failed', 'invalid')), sum(ring)
-      FROM rollup_base GROUP BY hour, "taskId", "projectId", trunk, "callerId", result, cause`);
+      FROM rollup_base GROUP BY hour, "taskId", "projectId", trunk, "callerId"`);
+  await tx.$executeRawUnsafe(`
+    INSERT INTO "RollupCauseHour" (hour, "taskId", "projectId", result, cause, attempts)
+    SELECT hour, "taskId", "projectId", result, cause, count(*) FROM rollup_base GROUP BY hour, "taskId", "projectId", result, cause`);
 }
 
 /** Recompute the write-back rollup for the hours in temp table rollup_wb_hours. */

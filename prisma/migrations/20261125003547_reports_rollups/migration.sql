@@ -55,15 +55,25 @@ CREATE TABLE "RollupLineHour" (
     "projectId" UUID NOT NULL,
     "trunk" TEXT NOT NULL,
     "callerId" TEXT NOT NULL,
-    "result" TEXT NOT NULL,
-    "cause" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL,
     "answered" INTEGER NOT NULL,
     "connected" INTEGER NOT NULL,
     "failed" INTEGER NOT NULL,
     "ringSec" BIGINT NOT NULL,
 
-    CONSTRAINT "RollupLineHour_pkey" PRIMARY KEY ("hour","taskId","trunk","callerId","result","cause")
+    CONSTRAINT "RollupLineHour_pkey" PRIMARY KEY ("hour","taskId","trunk","callerId")
+);
+
+-- CreateTable
+CREATE TABLE "RollupCauseHour" (
+    "hour" TIMESTAMPTZ(6) NOT NULL,
+    "taskId" UUID NOT NULL,
+    "projectId" UUID NOT NULL,
+    "result" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL,
+
+    CONSTRAINT "RollupCauseHour_pkey" PRIMARY KEY ("hour","taskId","result","cause")
 );
 
 -- CreateTable
@@ -104,6 +114,9 @@ CREATE INDEX "RollupAgentHour_projectId_hour_idx" ON "RollupAgentHour"("projectI
 
 -- CreateIndex
 CREATE INDEX "RollupLineHour_projectId_hour_idx" ON "RollupLineHour"("projectId", "hour");
+
+-- CreateIndex
+CREATE INDEX "RollupCauseHour_projectId_hour_idx" ON "RollupCauseHour"("projectId", "hour");
 
 -- CreateIndex
 CREATE INDEX "CallAttempt_endedAt_idx" ON "CallAttempt"("endedAt");
