@@ -24,6 +24,7 @@ const USAGE = `Usage: waihu <command>
   migrate       apply pending database migrations and exit
   seed          create the demo data if the database is empty, and exit
   create-user   --login <login> --role <${ROLES.join('|')}> [--name <display name>] [--password <pw>]
+  reports:rebuild  recompute every report rollup from the raw call attempts and write-backs, and exit
   plugin new    <name> --kind crm|carrier|notify   scaffold a plugin under plugins/<name> with a passing test
 `;
 
@@ -119,6 +120,13 @@ async function main(): Promise<void> {
         process.stdout.write(`Created ${input.login} (${input.role}). Password: ${password}\n`);
       });
     }
+    case 'reports:rebuild':
+      return once(async (url) => {
+        await migrate(url);
+        const { rebuildRollups } = await import('../app/modules/reports/rollup.server');
+        const result = await rebuildRollups((step) => process.stdout.write(`${step}\n`));
+        process.stdout.write(`Rebuilt ${result.touched} task-hours in ${(result.ms / 1000).toFixed(1)} s.\n`);
+      });
     case 'plugin': {
       const { scaffoldPlugin, ScaffoldError } = await import('../app/plugins/scaffold.server');
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { kind: { type: 'string' } } });

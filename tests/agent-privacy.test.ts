@@ -52,7 +52,7 @@ describe('an agent never receives a full phone number', () => {
           projectId,
           contactId: '1',
           importId: crypto.randomUUID(),
-          module: 'reports',
+          module: 'no-such-module',
           installationId: crypto.randomUUID(),
         };
         const req = request(`/x?full=1`, {

@@ -31,7 +31,7 @@ export const NAVIGATION: NavItem[] = [
     ],
   },
   { key: 'performance', path: '/performance', permission: 'performance.view', built: true },
-  { key: 'reports', path: '/reports', permission: 'reports.view', built: false },
+  { key: 'reports', path: '/reports', permission: 'reports.view', built: true },
   {
     key: 'config',
     path: '/config',

@@ -13,6 +13,8 @@ import pluginsEn from './locales/plugins/en.json';
 import pluginsZhCN from './locales/plugins/zh-CN.json';
 import questionnairesEn from './locales/questionnaires/en.json';
 import questionnairesZhCN from './locales/questionnaires/zh-CN.json';
+import reportsEn from './locales/reports/en.json';
+import reportsZhCN from './locales/reports/zh-CN.json';
 import rulesEn from './locales/rules/en.json';
 import rulesZhCN from './locales/rules/zh-CN.json';
 import tasksEn from './locales/tasks/en.json';
@@ -46,6 +48,7 @@ export const resources = {
       performance: performanceZhCN,
       telephony: telephonyZhCN,
       monitoring: monitoringZhCN,
+      reports: reportsZhCN,
     },
   },
   en: {
@@ -62,6 +65,7 @@ export const resources = {
       performance: performanceEn,
       telephony: telephonyEn,
       monitoring: monitoringEn,
+      reports: reportsEn,
     },
   },
 } as const;

@@ -59,6 +59,13 @@ export const jobCatalog = {
     // Every minute: due write-backs whose job was lost (a crash after the commit) or that wait for a retry.
     cron: '* * * * *',
   },
+  'reports.rollup': {
+    payload: z.object({}),
+    queue: { retryLimit: 0, expireInSeconds: 600, deleteAfterSeconds: 86400 },
+    // Every minute: attempts ended, wrap-ups submitted or corrected since the watermark are folded
+    // into the report rollups (recomputed per hour and task; docs/reports.md).
+    cron: '* * * * *',
+  },
 } as const satisfies Record<
   string,
   {

@@ -5,6 +5,7 @@ import { runEnrichment } from '../modules/lists/enrichment.server';
 import { runImport } from '../modules/lists/imports.server';
 import { seedDefaultAlertRulesOnce, startAlertLoop } from '../modules/monitoring/alerts.server';
 import { sendOnlineTaskLinks } from '../modules/questionnaires/online-tasks.server';
+import { refreshRollups } from '../modules/reports/rollup.server';
 import { rebalanceWhereAgentsLeft } from '../modules/tasks/assignment.server';
 import { refreshRunningPriorities } from '../modules/tasks/dial-priority.server';
 import { deliverCallNotification } from '../modules/workstation/click-to-call.server';
@@ -28,6 +29,7 @@ const handlers: { [N in JobName]: Handler<N> } = {
   'wrapup.deliver': (payload) => deliverWriteBack(payload.id),
   'wrapup.sweep': () => sweepWriteBacks(),
   'calls.notify': (payload) => deliverCallNotification(payload.attemptId, payload.event),
+  'reports.rollup': () => refreshRollups(),
 };
 
 /** Register every handler, the cron schedules, and a first heartbeat so the health page fills at once. */

@@ -3,6 +3,7 @@ import { afterAll, inject } from 'vitest';
 import { disconnectPrisma } from '../../app/db/prisma.server';
 import { resetEnvCache } from '../../app/env.server';
 import { stopBoss } from '../../app/jobs/boss.server';
+import { closeLive } from '../../app/modules/dialing/live.server';
 
 // Each test file runs against its own copy of the migrated template database.
 const adminUrl = inject('databaseAdminUrl');
@@ -20,6 +21,8 @@ resetEnvCache();
 afterAll(async () => {
   await stopBoss();
   await disconnectPrisma();
+  // The live LISTEN connection (opened by SSE routes) would reconnect to the dropped database.
+  await closeLive();
   const cleanup = new pg.Client({ connectionString: adminUrl });
   await cleanup.connect();
   await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
