@@ -62,7 +62,7 @@ test('admin configures FreeSWITCH as the switch: field errors, sealed password, 
   await page.getByTestId('test-connection').click();
   await expect(page.getByTestId('test-result')).toContainText('Connection failed');
   await expect(page.getByTestId('test-result')).toContainText(
-    `cannot reach the Event Socket at 127.0.0.1:${port}: connection refused`,
+    `nothing listens on 127.0.0.1:${port} (is mod_event_socket loaded?)`,
   );
 
   // Shared demo data: the simulator again (the FreeSWITCH block stays stored for later).

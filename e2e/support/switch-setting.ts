@@ -1,5 +1,5 @@
 import { openDatabase } from '../../app/db/database.server';
-import { disconnectPrisma } from '../../app/db/prisma.server';
+import { disconnectPrisma, prisma } from '../../app/db/prisma.server';
 import { writeSetting } from '../../app/modules/system/settings.server';
 import { rotateDirectoryKey } from '../../app/modules/workstation/verto-credentials.server';
 
@@ -23,6 +23,13 @@ if (kind === 'freeswitch') {
     },
   });
   out = { directoryKey: await rotateDirectoryKey({ name: 'e2e' }) };
+  // The e2e dialer keeps the sim switch it started with: the demo agent must not be ready for its
+  // calls while this browser's line is the test Verto server (earlier specs may have left them ready).
+  const agent = await prisma.user.findUniqueOrThrow({ where: { login: 'agent' }, select: { id: true } });
+  await prisma.agentPresence.updateMany({
+    where: { userId: agent.id },
+    data: { state: 'paused', since: new Date(), attemptId: null, pauseReason: null },
+  });
 } else if (kind === 'sim') {
   await writeSetting('telephony.switch', { kind: 'sim' });
 } else throw new Error('usage: switch-setting.ts freeswitch <vertoUrl> | sim');
