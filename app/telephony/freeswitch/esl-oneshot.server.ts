@@ -12,8 +12,8 @@ export interface EslTarget {
   timeoutMs?: number;
 }
 
-/** Runs `api <command>` for each command in order; resolves with the response bodies. */
-export async function eslApiSession(target: EslTarget, commands: string[]): Promise<string[]> {
+/** Connects once (no retries), authenticates, runs `use`, and always leaves. */
+export async function withEslSession<T>(target: EslTarget, use: (client: EslClient) => Promise<T>): Promise<T> {
   const timeoutMs = target.timeoutMs ?? 5000;
   const client = new EslClient({
     host: target.host,
@@ -26,14 +26,23 @@ export async function eslApiSession(target: EslTarget, commands: string[]): Prom
   });
   try {
     await client.connect();
-    const results: string[] = [];
-    for (const command of commands) results.push(await client.api(command));
-    return results;
+    return await use(client);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** Runs `api <command>` for each command in order; resolves with the response bodies. */
+export async function eslApiSession(target: EslTarget, commands: string[]): Promise<string[]> {
+  try {
+    return await withEslSession(target, async (client) => {
+      const results: string[] = [];
+      for (const command of commands) results.push(await client.api(command));
+      return results;
+    });
   } catch (error) {
     const message = (error as Error).message;
     const hint = /ECONNREFUSED/.test(message) ? ' (is mod_event_socket listening there?)' : '';
     throw new Error(`cannot use the Event Socket at ${target.host}:${target.port}: ${message}${hint}`);
-  } finally {
-    await client.close().catch(() => undefined);
   }
 }

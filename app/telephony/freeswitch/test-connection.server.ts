@@ -4,7 +4,7 @@
  */
 import { parseSofiaStatus, parseStatusVersion } from './commands';
 import type { FreeswitchConfig } from './config';
-import { EslClient } from './esl-client';
+import { withEslSession } from './esl-oneshot.server';
 
 export { createFreeswitchSwitch } from './freeswitch-switch';
 
@@ -22,29 +22,19 @@ export async function testFreeswitchConnection(
   config: Pick<FreeswitchConfig, 'eslHost' | 'eslPort' | 'eslPassword'>,
   options: { timeoutMs?: number } = {},
 ): Promise<FreeswitchConnectionResult> {
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const client = new EslClient({
-    host: config.eslHost,
-    port: config.eslPort,
-    password: config.eslPassword,
-    events: [],
-    reconnect: false,
-    connectTimeoutMs: timeoutMs,
-    commandTimeoutMs: timeoutMs,
-  });
+  const target = { host: config.eslHost, port: config.eslPort, password: config.eslPassword, timeoutMs: options.timeoutMs };
   try {
-    await client.connect();
-    const status = await client.api('status');
-    if (!status.startsWith('UP')) return { ok: false, error: `FreeSWITCH is not ready: ${status.split('\n')[0]}` };
-    const gateways = parseSofiaStatus(await client.api('sofia status'));
-    return { ok: true, version: parseStatusVersion(status), gateways };
+    return await withEslSession(target, async (client): Promise<FreeswitchConnectionResult> => {
+      const status = await client.api('status');
+      if (!status.startsWith('UP')) return { ok: false, error: `FreeSWITCH is not ready: ${status.split('\n')[0]}` };
+      const gateways = parseSofiaStatus(await client.api('sofia status'));
+      return { ok: true, version: parseStatusVersion(status), gateways };
+    });
   } catch (error) {
     const message = (error as Error).message;
     const refused = /ECONNREFUSED/.test(message)
       ? ` — nothing listens on ${config.eslHost}:${config.eslPort} (is mod_event_socket loaded?)`
       : '';
     return { ok: false, error: `${message}${refused}` };
-  } finally {
-    await client.close().catch(() => undefined);
   }
 }
