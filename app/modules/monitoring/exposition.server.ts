@@ -9,7 +9,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** null when the scrape may proceed; otherwise the refusal (401 without a valid bearer token). */
 export function metricsAccess(request: Request): Response | null {
-  if (LOOPBACK.has(clientIp(request))) return null;
+  // A reverse proxy on the same host connects from loopback too: a forwarded request is remote.
+  const proxied = request.headers.has('x-forwarded-for') || request.headers.has('forwarded');
+  if (LOOPBACK.has(clientIp(request)) && !proxied) return null;
   const token = env().WAIHU_METRICS_TOKEN;
   const given = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
   if (token && given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))) return null;

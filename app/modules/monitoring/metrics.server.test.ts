@@ -84,6 +84,10 @@ describe('metrics from attempts', () => {
 describe('/metrics', () => {
   it('answers loopback in Prometheus text with HELP, TYPE and labels', async () => {
     expect(metricsAccess(request('/metrics', { ip: '127.0.0.1' }))).toBeNull();
+    // Through a reverse proxy on the same host the socket is loopback, but the scraper is not.
+    expect(metricsAccess(request('/metrics', { ip: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9' } }))?.status).toBe(
+      403,
+    );
     const text = await metricsText();
     expect(text).toContain('# HELP waihu_abandon_rate ');
     expect(text).toContain('# TYPE waihu_abandon_rate gauge');
