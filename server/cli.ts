@@ -7,6 +7,7 @@ import { stopBoss } from '../app/jobs/boss.server';
 import { startWorker } from '../app/jobs/worker.server';
 import { isRole, ROLES } from '../app/modules/auth/permissions';
 import { startDialer } from '../app/modules/dialing/dialer.server';
+import { closeLive } from '../app/modules/dialing/live.server';
 import { formatCredentials, seedDemo } from '../app/modules/system/seed.server';
 import { UserCreateSchema } from '../app/modules/users/user-schema';
 import { createUser } from '../app/modules/users/users.server';
@@ -66,7 +67,8 @@ async function runRoles(roles: { web?: boolean; worker?: boolean; dialer?: boole
   if (roles.web && env().NODE_ENV !== 'development') ensureProductionBuild();
   stopOnSignal();
   const db = await openDatabase();
-  stops.push(db.close, disconnectPrisma, stopBoss);
+  // Stopped in reverse: jobs, the live-updates connection, Prisma, then the database.
+  stops.push(db.close, disconnectPrisma, closeLive, stopBoss);
   await migrate(db.url);
   if (roles.seed) {
     const result = await seedDemo();
