@@ -1,14 +1,21 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sameOriginMutations } from './web';
+import { logContext } from '../app/utils/logger.server';
+import { requestIds, sameOriginMutations } from './web';
 
 let base = '';
 let close: () => void;
 
 beforeAll(async () => {
   const app = express();
+  app.use(requestIds);
   app.use(sameOriginMutations);
+  // What a handler's log lines would carry, after an await (the id must survive async work).
+  app.get('/whoami', async (_req, res) => {
+    await new Promise((r) => setTimeout(r, 5));
+    res.json(logContext());
+  });
   app.all('*', (_req, res) => res.send('reached'));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -36,5 +43,24 @@ describe('cross-site request forgery guard', () => {
     expect((await fetch(`${base}/api/v1/anything`, { method: 'POST', headers: { origin: 'https://crm.example' } })).status).toBe(
       200,
     );
+  });
+});
+
+describe('request ids', () => {
+  it('gives each request an id, answers it, and every log line of the request carries it', async () => {
+    const one = await fetch(`${base}/whoami`);
+    const id = one.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await one.json()).toEqual({ reqId: id });
+    const two = await fetch(`${base}/whoami`);
+    expect(two.headers.get('x-request-id')).not.toBe(id);
+  });
+
+  it("keeps a proxy's well-formed id and replaces one that is unsafe to log", async () => {
+    const kept = await fetch(`${base}/whoami`, { headers: { 'x-request-id': 'lb-7f3a.42' } });
+    expect(kept.headers.get('x-request-id')).toBe('lb-7f3a.42');
+    expect(await kept.json()).toEqual({ reqId: 'lb-7f3a.42' });
+    const replaced = await fetch(`${base}/whoami`, { headers: { 'x-request-id': 'x'.repeat(200) } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -8,6 +8,7 @@ import express from 'express';
 import { env } from '../app/env.server';
 import { REMOTE_ADDRESS_HEADER } from '../app/modules/auth/session.server';
 import { logger } from '../app/utils/logger.server';
+import { requestIdFrom, withRequestId } from '../app/utils/request-context.server';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -26,6 +27,33 @@ export function sameOriginMutations(req: express.Request, res: express.Response,
   res.status(403).type('text/plain').send('Cross-site request refused');
 }
 
+/**
+ * Gives each request an id (a proxy's well-formed `X-Request-Id` is kept), answers it in the
+ * response header, runs the request under it (every log line carries it as `reqId`), and logs
+ * server errors with it so a 500 always has a logged line to find.
+ */
+export function requestIds(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const id = requestIdFrom(req.get('x-request-id'));
+  res.setHeader('X-Request-Id', id);
+  const started = performance.now();
+  res.on('finish', () => {
+    if (res.statusCode >= 500)
+      withRequestId(id, () =>
+        logger.error(
+          {
+            role: 'web',
+            method: req.method,
+            path: req.path,
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          'request failed',
+        ),
+      );
+  });
+  withRequestId(id, next);
+}
+
 export async function startWebServer(): Promise<{ close: () => Promise<void>; port: number }> {
   const config = env();
   const app = express();
@@ -37,6 +65,7 @@ export async function startWebServer(): Promise<{ close: () => Promise<void>; po
     req.headers[REMOTE_ADDRESS_HEADER] = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     next();
   });
+  app.use(requestIds);
   app.use(sameOriginMutations);
 
   let build: ServerBuild | (() => Promise<ServerBuild>);

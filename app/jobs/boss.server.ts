@@ -1,6 +1,7 @@
 import { PgBoss } from 'pg-boss';
 import { env } from '../env.server';
 import { logger } from '../utils/logger.server';
+import { currentRequestId } from '../utils/request-context.server';
 import { forgetSingleton, singleton } from '../utils/singleton.server';
 import { type JobName, type JobPayload, jobCatalog, jobNames } from './catalog';
 
@@ -29,9 +30,13 @@ export function boss(opts: { supervise?: boolean } = {}): Promise<PgBoss> {
   });
 }
 
+/** The request a job was sent from travels with it (`_requestId`), for the worker's log lines. */
+export const REQUEST_ID_KEY = '_requestId';
+
 export async function sendJob<N extends JobName>(name: N, payload: JobPayload<N>): Promise<string | null> {
-  const data = jobCatalog[name].payload.parse(payload);
-  return (await boss()).send(name, data as object);
+  const data = jobCatalog[name].payload.parse(payload) as object;
+  const requestId = currentRequestId();
+  return (await boss()).send(name, requestId ? { ...data, [REQUEST_ID_KEY]: requestId } : data);
 }
 
 export async function stopBoss(): Promise<void> {

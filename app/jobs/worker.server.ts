@@ -11,7 +11,8 @@ import { refreshRunningPriorities } from '../modules/tasks/dial-priority.server'
 import { deliverCallNotification } from '../modules/workstation/click-to-call.server';
 import { deliverWriteBack, sweepWriteBacks } from '../modules/wrapup/outbox.server';
 import { logger } from '../utils/logger.server';
-import { boss } from './boss.server';
+import { withRequestId } from '../utils/request-context.server';
+import { boss, REQUEST_ID_KEY } from './boss.server';
 import { type JobName, jobCatalog } from './catalog';
 import { runHeartbeat } from './handlers/heartbeat.server';
 
@@ -40,9 +41,13 @@ export async function startWorker(): Promise<PgBoss> {
     const entry = jobCatalog[name];
     await instance.work(name, { pollingIntervalSeconds: 1 }, async (jobs) => {
       for (const job of jobs) {
-        const payload = entry.payload.parse(job.data ?? {});
-        await (handlers[name] as Handler<JobName>)(payload);
-        log.debug({ job: name, id: job.id }, 'job done');
+        // Under the id of the request that sent it, or the job's own: its log lines belong together.
+        const sentFrom = (job.data as Record<string, unknown> | null)?.[REQUEST_ID_KEY];
+        await withRequestId(typeof sentFrom === 'string' ? sentFrom : job.id, async () => {
+          const payload = entry.payload.parse(job.data ?? {});
+          await (handlers[name] as Handler<JobName>)(payload);
+          log.debug({ job: name, id: job.id }, 'job done');
+        });
       }
     });
     if ('cron' in entry && entry.cron) await instance.schedule(name, entry.cron, { reason: 'schedule' });

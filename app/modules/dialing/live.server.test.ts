@@ -1,7 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeLive, type LiveEvent, publishLive, subscribeLive } from './live.server';
+import { boss, REQUEST_ID_KEY, sendJob, stopBoss } from '../../jobs/boss.server';
+import { currentRequestId, withRequestId } from '../../utils/request-context.server';
+import {
+  closeLive,
+  type DialerCommand,
+  type LiveEvent,
+  publishDialerCommand,
+  publishLive,
+  subscribeDialerCommands,
+  subscribeLive,
+} from './live.server';
 
-afterAll(closeLive);
+afterAll(async () => {
+  await closeLive();
+  await stopBoss();
+});
 
 describe('live events over LISTEN/NOTIFY', () => {
   it('a published event reaches subscribers in order', async () => {
@@ -19,5 +32,24 @@ describe('live events over LISTEN/NOTIFY', () => {
 
   it('refuses an event too large for NOTIFY instead of losing it silently', async () => {
     await expect(publishLive({ topic: 'task', data: { blob: 'x'.repeat(9000) } })).rejects.toThrow(/too large/);
+  });
+});
+
+describe('a request id follows the work it started', () => {
+  it('a dialer command is handled under the id of the request that sent it', async () => {
+    const seen: { command: DialerCommand; requestId?: string }[] = [];
+    const unsubscribe = await subscribeDialerCommands((command) => seen.push({ command, requestId: currentRequestId() }));
+    await withRequestId('req-hangup-1', () =>
+      publishDialerCommand({ type: 'call', attemptId: 'a1', agentId: 'u1', action: 'hangup' }),
+    );
+    await expect.poll(() => seen.length).toBe(1);
+    unsubscribe();
+    expect(seen[0]).toMatchObject({ command: { type: 'call', attemptId: 'a1', action: 'hangup' }, requestId: 'req-hangup-1' });
+  });
+
+  it('a job sent while handling a request carries its id for the worker', async () => {
+    await withRequestId('req-import-7', () => sendJob('tasks.rebalance', {}));
+    const jobs = await (await boss()).findJobs('tasks.rebalance');
+    expect(jobs.map((j) => (j.data as Record<string, unknown>)[REQUEST_ID_KEY])).toContain('req-import-7');
   });
 });

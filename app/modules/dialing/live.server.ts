@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { prisma } from '../../db/prisma.server';
 import { logger } from '../../utils/logger.server';
+import { currentRequestId, withRequestId } from '../../utils/request-context.server';
 
 // Live events (attempt and agent state changes, screen-pops) travel through PostgreSQL
 // LISTEN/NOTIFY, so every web process can serve them as server-sent events whichever dialer or
@@ -39,7 +40,9 @@ export type DialerCommand =
     };
 
 export async function publishDialerCommand(command: DialerCommand): Promise<void> {
-  await prisma.$executeRaw`SELECT pg_notify(${DIALER_CHANNEL}, ${JSON.stringify(command)})`;
+  const requestId = currentRequestId();
+  const sent = requestId ? { ...command, requestId } : command;
+  await prisma.$executeRaw`SELECT pg_notify(${DIALER_CHANNEL}, ${JSON.stringify(sent)})`;
 }
 
 const bus = new EventEmitter();
@@ -86,10 +89,12 @@ export async function subscribeLive(listener: (event: LiveEvent) => void): Promi
 }
 
 /** Subscribes to dialer commands (dialer processes); returns the unsubscribe function. */
+/** Each command is handled under the id of the request that sent it (the dialer's log lines show it). */
 export async function subscribeDialerCommands(listener: (command: DialerCommand) => void): Promise<() => void> {
   await ensureListening();
-  bus.on('command', listener);
-  return () => bus.off('command', listener);
+  const handle = (command: DialerCommand & { requestId?: string }) => withRequestId(command.requestId, () => listener(command));
+  bus.on('command', handle);
+  return () => bus.off('command', handle);
 }
 
 /** A server-sent events response for the events `accept` lets through, with a keep-alive comment. */

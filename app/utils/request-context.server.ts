@@ -1,0 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+// The request id of the work in hand, carried across processes: the web server gives each request
+// one (or keeps a well-formed `X-Request-Id` from a proxy), jobs and dialer commands sent while
+// handling it carry it, and the worker and the dialer run them under it. Every log line written
+// meanwhile has it as `reqId` (logger.server.ts), so one grep follows a click to its call.
+
+const storage = new AsyncLocalStorage<{ requestId: string }>();
+const WELL_FORMED = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+/** Runs `fn` under a request id (a fresh one when none or a malformed one is given). */
+export function withRequestId<T>(id: string | undefined | null, fn: () => T): T {
+  return storage.run({ requestId: requestIdFrom(id) }, fn);
+}
+
+/** A client's id if it is safe to log as it is, else a new one. */
+export function requestIdFrom(id: string | undefined | null): string {
+  return id && WELL_FORMED.test(id) ? id : randomUUID();
+}
