@@ -92,7 +92,8 @@ export async function subscribeLive(listener: (event: LiveEvent) => void): Promi
 /** Each command is handled under the id of the request that sent it (the dialer's log lines show it). */
 export async function subscribeDialerCommands(listener: (command: DialerCommand) => void): Promise<() => void> {
   await ensureListening();
-  const handle = (command: DialerCommand & { requestId?: string }) => withRequestId(command.requestId, () => listener(command));
+  const handle = (command: DialerCommand & { requestId?: string }) =>
+    command.requestId ? withRequestId(command.requestId, () => listener(command)) : listener(command);
   bus.on('command', handle);
   return () => bus.off('command', handle);
 }
