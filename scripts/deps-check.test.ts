@@ -54,7 +54,10 @@ describe('deps:check', () => {
       'package-lock.json': {
         packages: {
           '': {},
-          'node_modules/widget': { peerDependencies: { 'widget-peer': '1', 'maybe-peer': '1' }, peerDependenciesMeta: { 'maybe-peer': { optional: true } } },
+          'node_modules/widget': {
+            peerDependencies: { 'widget-peer': '1', 'maybe-peer': '1' },
+            peerDependenciesMeta: { 'maybe-peer': { optional: true } },
+          },
           'node_modules/widget-peer': {},
           'node_modules/linter': {},
         },

@@ -124,29 +124,29 @@ export function checkDependencies(root: string): DependencyReport {
   const undeclared: Record<string, string> = {};
   const builtins: { usedBy: string | null } = { usedBy: null };
 
-  const use = (name: string, reason: string) => {
+  const markUsed = (name: string, reason: string) => {
     if (isDeclared.has(name) && !(name in usedBy)) usedBy[name] = reason;
   };
-  const useSpecifier = (specifier: string, where: string) => {
+  const markSpecifier = (specifier: string, where: string) => {
     if (isBuiltin(specifier)) {
       builtins.usedBy ??= where;
       return;
     }
     const name = packageOf(specifier);
     if (!name) return;
-    if (isDeclared.has(name)) use(name, `imported by ${where}`);
+    if (isDeclared.has(name)) markUsed(name, `imported by ${where}`);
     else if (!(name in undeclared)) undeclared[name] = where;
   };
-  const useTypeReference = (reference: string, where: string) => {
+  const markTypeReference = (reference: string, where: string) => {
     const name = packageOf(reference) ?? reference;
-    use(name, `type reference in ${where}`);
-    use(`@types/${name.replace(/^@([^/]+)\//, '$1__')}`, `type reference in ${where}`);
+    markUsed(name, `type reference in ${where}`);
+    markUsed(`@types/${name.replace(/^@([^/]+)\//, '$1__')}`, `type reference in ${where}`);
   };
   const bins = binaries(root, declared, packages);
   const scanPaths = (text: string, where: string) => {
     for (const match of text.matchAll(NODE_MODULES_PATH)) {
       const name = match[1] ? bins.get(match[2]!) : match[2];
-      if (name) use(name, `path node_modules/${match[1] ?? ''}${match[2]} in ${where}`);
+      if (name) markUsed(name, `path node_modules/${match[1] ?? ''}${match[2]} in ${where}`);
     }
   };
 
@@ -159,11 +159,11 @@ export function checkDependencies(root: string): DependencyReport {
     scanPaths(text, file);
     if (file.endsWith('.json')) continue;
     const info = ts.preProcessFile(text, true, true);
-    for (const imported of info.importedFiles) useSpecifier(imported.fileName, file);
-    for (const reference of info.typeReferenceDirectives) useTypeReference(reference.fileName, file);
+    for (const imported of info.importedFiles) markSpecifier(imported.fileName, file);
+    for (const reference of info.typeReferenceDirectives) markTypeReference(reference.fileName, file);
   }
   const tsconfig = readJson<{ compilerOptions?: { types?: string[] } }>(path.join(root, 'tsconfig.json'));
-  for (const type of tsconfig?.compilerOptions?.types ?? []) useTypeReference(type, 'tsconfig.json');
+  for (const type of tsconfig?.compilerOptions?.types ?? []) markTypeReference(type, 'tsconfig.json');
 
   // package.json scripts: the binaries they run and the modules node preloads.
   for (const [script, command] of Object.entries(pkg.scripts ?? {})) {
@@ -172,18 +172,28 @@ export function checkDependencies(root: string): DependencyReport {
     const words = command.split(/[\s;&|()]+/).filter(Boolean);
     words.forEach((word, i) => {
       const bin = bins.get(word);
-      if (bin) use(bin, `${where} runs ${word}`);
-      if (/^(?:--import|--require|-r|--loader|--experimental-loader)$/.test(words[i - 1] ?? '')) useSpecifier(word, where);
+      if (bin) markUsed(bin, `${where} runs ${word}`);
+      if (/^(?:--import|--require|-r|--loader|--experimental-loader)$/.test(words[i - 1] ?? '')) markSpecifier(word, where);
       const inline = /^--(?:import|require|loader)=(.+)$/.exec(word);
-      if (inline) useSpecifier(inline[1]!, where);
+      if (inline) markSpecifier(inline[1]!, where);
     });
   }
 
   // Prisma's generated client (not committed, so not scanned) imports @prisma/client's runtime.
   const schemaFile = path.join(root, 'prisma', 'schema.prisma');
   if (fs.existsSync(schemaFile) && /provider\s*=\s*"prisma-client(?:-js)?"/.test(fs.readFileSync(schemaFile, 'utf8'))) {
-    use('@prisma/client', 'the client generated from prisma/schema.prisma');
+    markUsed('@prisma/client', 'the client generated from prisma/schema.prisma');
   }
+
+  // Type packages follow the package they describe (again after peers, which may add packages).
+  const markTypePackages = () => {
+    for (const dep of declared.filter((name) => name.startsWith('@types/'))) {
+      const typed = typedPackage(dep);
+      if (typed === 'node' && builtins.usedBy) markUsed(dep, `Node built-ins imported (e.g. by ${builtins.usedBy})`);
+      else if (typed in usedBy) markUsed(dep, `types for ${typed}`);
+    }
+  };
+  markTypePackages();
 
   // Peer requirements of everything used, through the installed tree, until nothing new is used.
   const queue = Object.keys(usedBy)
@@ -195,7 +205,7 @@ export function checkDependencies(root: string): DependencyReport {
     const entry = packages[key]!;
     const requirer = entry.name ?? key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const peers = Object.keys(entry.peerDependencies ?? {}).filter((peer) => !entry.peerDependenciesMeta?.[peer]?.optional);
-    for (const peer of peers) use(peer, `peer dependency of ${requirer}`);
+    for (const peer of peers) markUsed(peer, `peer dependency of ${requirer}`);
     for (const name of [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...peers]) {
       const next = resolveInLock(packages, key, name);
       if (next && !seen.has(next)) {
@@ -205,15 +215,11 @@ export function checkDependencies(root: string): DependencyReport {
     }
   }
 
-  // Type packages follow the package they describe.
-  for (const dep of declared.filter((name) => name.startsWith('@types/'))) {
-    const typed = typedPackage(dep);
-    if (typed === 'node' && builtins.usedBy) use(dep, `Node built-ins imported (e.g. by ${builtins.usedBy})`);
-    else if (typed in usedBy) use(dep, `types for ${typed}`);
-  }
+  markTypePackages();
 
   const staleAllowScripts = Object.keys(pkg.allowScripts ?? {}).filter(
-    (name) => lock && !Object.keys(packages).some((key) => key === `node_modules/${name}` || key.endsWith(`/node_modules/${name}`)),
+    (name) =>
+      lock && !Object.keys(packages).some((key) => key === `node_modules/${name}` || key.endsWith(`/node_modules/${name}`)),
   );
   return {
     unused: declared.filter((name) => !(name in usedBy)).sort(),
@@ -237,7 +243,9 @@ function main(): void {
   if (report.unused.length) {
     console.log(`Unused dependencies (${report.unused.length}): nothing imports, runs or requires them:`);
     for (const name of report.unused) console.log(`  ${name}`);
-    console.log('Remove them from package.json (npm uninstall <name>), or see ADR 093 if one is used in a way this check misses.');
+    console.log(
+      'Remove them from package.json (npm uninstall <name>), or see ADR 093 if one is used in a way this check misses.',
+    );
     process.exitCode = 1;
   } else {
     console.log(`All ${Object.keys(report.usedBy).length} dependencies are used.`);

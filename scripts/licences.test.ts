@@ -14,7 +14,8 @@ describe('licences', () => {
   it('lists the shipped packages and none of the development tools', () => {
     const names = new Set(rows.map((row) => row.name));
     for (const shipped of ['react', 'antd', 'pg', 'zod', 'scheduler']) expect(names).toContain(shipped);
-    for (const tool of ['vitest', '@biomejs/biome', 'typescript', '@playwright/test', 'fast-check']) expect(names).not.toContain(tool);
+    for (const tool of ['vitest', '@biomejs/biome', 'typescript', '@playwright/test', 'fast-check'])
+      expect(names).not.toContain(tool);
     expect(rows.every((row) => row.licence && row.version)).toBe(true);
   });
 
@@ -26,7 +27,17 @@ describe('licences', () => {
     for (const ok of ['MIT', 'Apache-2.0', '(MIT OR GPL-3.0-or-later)', '(Apache-2.0 AND MIT)', 'BlueOak-1.0.0', '0BSD']) {
       expect(needsReview(ok), ok).toBe(false);
     }
-    for (const review of ['GPL-3.0', 'LGPL-2.1-only', 'AGPL-3.0', 'SSPL-1.0', 'MIT AND LGPL-3.0', 'UNKNOWN', 'UNLICENSED', '(MIT', '']) {
+    for (const review of [
+      'GPL-3.0',
+      'LGPL-2.1-only',
+      'AGPL-3.0',
+      'SSPL-1.0',
+      'MIT AND LGPL-3.0',
+      'UNKNOWN',
+      'UNLICENSED',
+      '(MIT',
+      '',
+    ]) {
       expect(needsReview(review), review).toBe(true);
     }
     expect(needsReview('GPL-2.0-only WITH Classpath-exception-2.0')).toBe(true);

@@ -146,7 +146,9 @@ export function productionLicences(root: string): LicenceRow[] {
   const lockFile = path.join(root, 'package-lock.json');
   if (!fs.existsSync(lockFile)) throw new Error(`${lockFile} is missing: run npm install first`);
   const packages = (JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { packages?: Record<string, LockEntry> }).packages ?? {};
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   const queue = Object.keys(manifest.dependencies ?? {})
     .map((name) => resolveInLock(packages, '', name))
     .filter((key): key is string => key !== null);
@@ -162,8 +164,14 @@ export function productionLicences(root: string): LicenceRow[] {
     const name = installed.name ?? entry.name ?? key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const version = installed.version ?? entry.version ?? '?';
     rows.set(`${name}@${version}`, { name, version, ...licenceOf(dir, entry.license) });
-    const requiredPeers = Object.keys(entry.peerDependencies ?? {}).filter((peer) => !entry.peerDependenciesMeta?.[peer]?.optional);
-    for (const dep of [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...requiredPeers]) {
+    const requiredPeers = Object.keys(entry.peerDependencies ?? {}).filter(
+      (peer) => !entry.peerDependenciesMeta?.[peer]?.optional,
+    );
+    for (const dep of [
+      ...Object.keys(entry.dependencies ?? {}),
+      ...Object.keys(entry.optionalDependencies ?? {}),
+      ...requiredPeers,
+    ]) {
       const next = resolveInLock(packages, key, dep);
       if (next && !seen.has(next)) {
         seen.add(next);
@@ -214,7 +222,9 @@ export function renderLicences(rows: LicenceRow[]): string {
   }
   lines.push('', '## All packages', '', '| Package | Version | Licence |', '| --- | --- | --- |');
   for (const row of rows) {
-    lines.push(`| ${row.name} | ${row.version} | ${cell(row.licence)}${row.source === 'LICENSE file' ? ' (from its LICENSE file)' : ''} |`);
+    lines.push(
+      `| ${row.name} | ${row.version} | ${cell(row.licence)}${row.source === 'LICENSE file' ? ' (from its LICENSE file)' : ''} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -225,7 +235,9 @@ function main(): void {
   fs.writeFileSync(path.join(root, LICENCES_DOC), renderLicences(rows));
   const review = flagged(rows);
   const unreviewed = review.filter((row) => !REVIEWED.some((entry) => entry.name === row.name && entry.licence === row.licence));
-  console.log(`Wrote ${LICENCES_DOC}: ${rows.length} packages, ${review.length} flagged for review, ${unreviewed.length} not reviewed.`);
+  console.log(
+    `Wrote ${LICENCES_DOC}: ${rows.length} packages, ${review.length} flagged for review, ${unreviewed.length} not reviewed.`,
+  );
   for (const row of unreviewed) console.log(`  not reviewed: ${row.name}@${row.version} (${row.licence})`);
   if (unreviewed.length) process.exitCode = 1;
 }
