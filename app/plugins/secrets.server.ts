@@ -103,3 +103,27 @@ export function browserSchema(schema: JsonSchema, storedSecretPaths: string[], p
   }
   return out;
 }
+
+export const SECRET_MASK = '••••••••';
+/** Shorter values are not masked: replacing every "1" or "ab" in a log would make it unreadable. */
+const MIN_MASKED_LENGTH = 4;
+
+/** The stored secret strings of an installation, for `redactSecrets`. */
+export function secretStrings(sealed: string | null): string[] {
+  return Object.values(openSecrets(sealed)).filter((v): v is string => typeof v === 'string' && v.length >= MIN_MASKED_LENGTH);
+}
+
+/**
+ * Text a plugin produced (its log lines, its error) with every stored secret masked: raw, as it
+ * appears inside JSON, and URL-encoded — a hook that logs its config must not put the secret in
+ * the call log, the server log or the admin page.
+ */
+export function redactSecrets(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) {
+      out = out.split(form).join(SECRET_MASK);
+    }
+  }
+  return out;
+}
