@@ -315,7 +315,10 @@ export async function gatewayFiles(id: string, options: { masked: boolean; actor
   const secrets = Object.values(openSecrets(row.secrets)).filter((v): v is string => typeof v === 'string' && v.length > 0);
   return files.map((f) => ({
     fileName: f.fileName,
-    content: secrets.reduce((text, secret) => text.split(xmlEscaped(secret)).join(SECRET_MASK).split(secret).join(SECRET_MASK), f.content),
+    content: secrets.reduce(
+      (text, secret) => text.split(xmlEscaped(secret)).join(SECRET_MASK).split(secret).join(SECRET_MASK),
+      f.content,
+    ),
   }));
 }
 

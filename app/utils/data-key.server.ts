@@ -219,7 +219,9 @@ export function decryptString(sealed: string, key?: DataKey): string {
   }
   const use = key ?? dataKeyRing().byId.get(keyId) ?? dataKeyRing(true).byId.get(keyId);
   if (!use || use.id !== keyId) {
-    throw new DataKeyError(`Encrypted with data key ${keyId}, which is not in the key ring (current key ${(key ?? dataKey()).id})`);
+    throw new DataKeyError(
+      `Encrypted with data key ${keyId}, which is not in the key ring (current key ${(key ?? dataKey()).id})`,
+    );
   }
   const decipher = createDecipheriv('aes-256-gcm', use.object, Buffer.from(iv, 'base64'));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));

@@ -342,7 +342,12 @@ export async function rotateDataKey(options: RotationOptions): Promise<RotationR
   let unreadable: Record<string, number> = {};
   for (;;) {
     const result: PassResult = { rewritten: {}, unreadable: {}, raced: 0 };
-    const startIndex = checkpoint.table ? Math.max(0, rewritable.findIndex((t) => t.name === checkpoint.table)) : 0;
+    const startIndex = checkpoint.table
+      ? Math.max(
+          0,
+          rewritable.findIndex((t) => t.name === checkpoint.table),
+        )
+      : 0;
     for (const table of rewritable.slice(startIndex)) {
       await rewriteTable(table, current, checkpoint, batchSize, result);
       const n = Object.entries(result.rewritten)
@@ -377,7 +382,9 @@ export async function rotateDataKey(options: RotationOptions): Promise<RotationR
     passes: report.passes,
     rewritten: total,
     unreadable,
-    leftovers: Object.fromEntries(Object.entries(leftovers).map(([id, cols]) => [id, Object.values(cols).reduce((a, b) => a + b, 0)])),
+    leftovers: Object.fromEntries(
+      Object.entries(leftovers).map(([id, cols]) => [id, Object.values(cols).reduce((a, b) => a + b, 0)]),
+    ),
   });
   return report;
 }
