@@ -45,6 +45,7 @@ export default definePlugin({
       ctx.log.info('my config', ctx.config);
       ctx.log.warn('json ' + JSON.stringify(ctx.config) + ' url ' + encodeURIComponent(ctx.config.apiKey));
       console.log('key=' + ctx.config.apiKey);
+      ctx.log.info('x'.repeat(1990) + ctx.config.apiKey); // cut by the sandbox in the middle of the secret
       return [];
     },
     async writeBack(_r, ctx) { throw new Error('auth failed with ' + ctx.config.apiKey); },
@@ -120,6 +121,10 @@ describe('plugin secrets', () => {
     };
     expect(logged.length).toBeGreaterThan(0); // the failed writeBack was logged by the server
     const forms = [SECRET, JSON.stringify(SECRET).slice(1, -1), encodeURIComponent(SECRET)];
+    // The line cut at 2 000 characters keeps no beginning of the secret either.
+    const cut = enrich.logs.find((l) => l.message.startsWith('xxxx'))?.message ?? '';
+    expect(cut.endsWith('••••••••')).toBe(true);
+    expect(json(responses.calls)).not.toContain(SECRET.slice(0, 10));
     for (const [where, text] of Object.entries({ logs: logged.join('\n'), ...mapJson(responses), ...mapJson(stored) })) {
       for (const form of forms) expect({ where, leaked: text.includes(form) }).toEqual({ where, leaked: false });
     }
