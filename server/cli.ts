@@ -26,6 +26,11 @@ const USAGE = `Usage: waihu <command>
   seed          create the demo data if the database is empty, and exit
   create-user   --login <login> --role <${ROLES.join('|')}> [--name <display name>] [--password <pw>]
   reports:rebuild  recompute every report rollup from the raw call attempts and write-backs, and exit
+  keys:status   which data keys the ring holds, and how many sealed values each key has in the database
+  keys:rotate   [--reencrypt-only] [--batch-size <n>]   add a new current data key (key file) and
+                re-encrypt every sealed value under it, in batches with a checkpoint, while Waihu runs
+  keys:retire   <keyId>   drop an old key from the key file once nothing is sealed with it
+  keys:lookup-key   print the phone lookup key (WAIHU_PHONE_LOOKUP_KEY) before rotating env keys
   plugin new    <name> --kind crm|carrier|notify   scaffold a plugin under plugins/<name> with a passing test
 `;
 
@@ -129,6 +134,11 @@ async function main(): Promise<void> {
         const result = await rebuildRollups((step) => process.stdout.write(`${step}\n`));
         process.stdout.write(`Rebuilt ${result.touched} task-hours in ${(result.ms / 1000).toFixed(1)} s.\n`);
       });
+    case 'keys:status':
+    case 'keys:rotate':
+    case 'keys:retire':
+    case 'keys:lookup-key':
+      return keysCommand(command, rest);
     case 'plugin': {
       const { scaffoldPlugin, ScaffoldError } = await import('../app/plugins/scaffold.server');
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { kind: { type: 'string' } } });
@@ -150,6 +160,51 @@ async function main(): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** `waihu keys:*` (ADR 090): the data key ring and its rotation; every change is audited. */
+async function keysCommand(command: string, args: string[]): Promise<void> {
+  const keys = await import('../app/modules/system/data-keys.server');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'reencrypt-only': { type: 'boolean' }, 'batch-size': { type: 'string' } },
+  });
+  const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0 && batchSize <= 10_000)) {
+    throw new UsageError('--batch-size must be a whole number from 1 to 10000');
+  }
+  if (command === 'keys:retire' && !positionals[0]) throw new UsageError('keys:retire needs the key id (see keys:status)');
+  const actor = { name: 'cli' };
+  const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  return once(async (url) => {
+    await migrate(url);
+    try {
+      if (command === 'keys:status') print(await keys.dataKeyStatus());
+      else if (command === 'keys:lookup-key') process.stdout.write(`${keys.phoneLookupKeyBase64()}\n`);
+      else if (command === 'keys:retire') {
+        const { removedFromFile } = await keys.retireDataKey(actor, positionals[0] as string);
+        process.stdout.write(
+          removedFromFile
+            ? `Removed data key ${positionals[0]} from the key file.\n`
+            : `Nothing is sealed with ${positionals[0]}: remove it from WAIHU_DATA_KEYS_OLD on every process.\n`,
+        );
+      } else {
+        const report = await keys.rotateDataKey({
+          actor,
+          reencryptOnly: values['reencrypt-only'] === true,
+          ...(batchSize ? { batchSize } : {}),
+          onProgress: (line) => process.stdout.write(`${line}\n`),
+        });
+        print(report);
+        if (Object.keys(report.leftovers).length) process.exitCode = 2;
+      }
+    } catch (error) {
+      if (!(error instanceof keys.DataKeyRotationError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    }
+  });
+}
 
 main().catch(async (error: unknown) => {
   if (error instanceof UsageError) {

@@ -9,7 +9,18 @@ import { resolveOrigins } from './manifest';
 import { describePlugin, getPlugin, PluginError, type RegisteredPlugin } from './registry.server';
 import type { KvHandler } from './runtime/sandbox';
 import { type HookOutcome, runHook } from './runtime.server';
-import { browserSchema, joinConfig, mergeSubmitted, openSecrets, sealSecrets, secretPaths, splitConfig } from './secrets.server';
+import {
+  browserSchema,
+  joinConfig,
+  mergeSubmitted,
+  openSecrets,
+  redactSecrets,
+  SECRET_MASK,
+  sealSecrets,
+  secretPaths,
+  secretStrings,
+  splitConfig,
+} from './secrets.server';
 
 // Installations: configured instances of a plugin (several per plugin allowed), their encrypted
 // secrets, enable/disable, health checks, hook calls and the call log. Every change is audited.
@@ -228,6 +239,16 @@ export async function callHook(id: string, hook: string, args: unknown[] = [], o
     const message = error instanceof PluginError ? error.message : `Host error: ${(error as Error).message}`;
     outcome = { ok: false, error: message, logs: [{ level: 'error', message, at: new Date().toISOString() }], durationMs: 0 };
   }
+  // The plugin sees its secrets; what it says (log lines, errors) goes to the call log, the server
+  // log and the admin page, so it is masked first. The value is the caller's (a gateway file needs them).
+  const secrets = secretStrings(row.secrets);
+  if (secrets.length) {
+    outcome = {
+      ...outcome,
+      ...(outcome.error !== undefined ? { error: redactSecrets(outcome.error, secrets) } : {}),
+      logs: outcome.logs.map((l) => ({ ...l, message: redactSecrets(l.message, secrets) })),
+    };
+  }
   await prisma.pluginCall.create({
     data: {
       installationId: row.id,
@@ -253,7 +274,10 @@ export async function runHealthCheck(actor: AuditActor, id: string): Promise<{ o
     const outcome = await callHook(id, 'healthCheck', [], { allowDisabled: true });
     const value = outcome.value as { ok?: unknown; message?: unknown } | undefined;
     result = outcome.ok
-      ? { ok: value?.ok === true, message: typeof value?.message === 'string' ? value.message : undefined }
+      ? {
+          ok: value?.ok === true,
+          message: typeof value?.message === 'string' ? redactSecrets(value.message, secretStrings(row.secrets)) : undefined,
+        }
       : { ok: false, message: outcome.error };
   }
   await prisma.pluginInstallation.update({ where: { id }, data: { lastHealthAt: new Date(), lastHealthOk: result.ok } });
@@ -266,7 +290,6 @@ export interface GatewayFile {
   content: string;
 }
 
-const MASK = '••••••••';
 const xmlEscaped = (v: string) =>
   v.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
 
@@ -292,7 +315,10 @@ export async function gatewayFiles(id: string, options: { masked: boolean; actor
   const secrets = Object.values(openSecrets(row.secrets)).filter((v): v is string => typeof v === 'string' && v.length > 0);
   return files.map((f) => ({
     fileName: f.fileName,
-    content: secrets.reduce((text, secret) => text.split(xmlEscaped(secret)).join(MASK).split(secret).join(MASK), f.content),
+    content: secrets.reduce(
+      (text, secret) => text.split(xmlEscaped(secret)).join(SECRET_MASK).split(secret).join(SECRET_MASK),
+      f.content,
+    ),
   }));
 }
 

@@ -1,4 +1,5 @@
 import { decryptString, encryptString } from '../utils/data-key.server';
+import { MAX_LOG_CHARS } from './runtime/protocol';
 import type { JsonSchema } from './sdk';
 
 // Which config fields are secrets (`format: 'password'` or `'x-secret': true` in the config schema),
@@ -100,6 +101,38 @@ export function browserSchema(schema: JsonSchema, storedSecretPaths: string[], p
         isObj(sub) && sub.type === 'object' ? browserSchema(sub, storedSecretPaths, prefix ? `${prefix}.${k}` : k) : sub,
       ]),
     );
+  }
+  return out;
+}
+
+export const SECRET_MASK = '••••••••';
+/** Shorter values are not masked: replacing every "1" or "ab" in a log would make it unreadable. */
+const MIN_MASKED_LENGTH = 4;
+
+/** The stored secret strings of an installation, for `redactSecrets`. */
+export function secretStrings(sealed: string | null): string[] {
+  return Object.values(openSecrets(sealed)).filter((v): v is string => typeof v === 'string' && v.length >= MIN_MASKED_LENGTH);
+}
+
+/**
+ * Text a plugin produced (its log lines, its error) with every stored secret masked: raw, as it
+ * appears inside JSON, and URL-encoded — a hook that logs its config must not put the secret in
+ * the call log, the server log or the admin page. A line the sandbox cut (`MAX_LOG_CHARS`) may end
+ * with the beginning of a secret: that end is masked too.
+ */
+export function redactSecrets(text: string, secrets: string[]): string {
+  let out = text;
+  const forms = secrets.flatMap((s) => [...new Set([s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])]);
+  for (const form of forms) out = out.split(form).join(SECRET_MASK);
+  if (text.length >= MAX_LOG_CHARS) {
+    for (const form of forms) {
+      for (let k = form.length - 1; k > 0; k--) {
+        if (out.endsWith(form.slice(0, k))) {
+          out = out.slice(0, -k) + SECRET_MASK;
+          break;
+        }
+      }
+    }
   }
   return out;
 }

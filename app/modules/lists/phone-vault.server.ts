@@ -1,21 +1,20 @@
-import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
-import { type DataKey, dataKey, decryptString, encryptString } from '../../utils/data-key.server';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { dataKeyRing, decryptString, encryptString } from '../../utils/data-key.server';
 import { maskPhone } from './phone';
 
 // Phone numbers at rest: AES-256-GCM ciphertext (to dial), an HMAC (to deduplicate and match the
 // do-not-call list without decrypting), and the masked form (to display). Only the server decrypts,
 // and only to dial or for a permitted, audited "show number".
 
-let lookupKey: { id: string; key: KeyObject } | undefined;
+let lookupKey: { bytes: Buffer; key: KeyObject } | undefined;
 
-/** A separate key for lookups, derived from the data key, so the HMAC reveals nothing about it. */
-function phoneLookupKey(key: DataKey = dataKey()): KeyObject {
-  if (lookupKey?.id !== key.id) {
-    lookupKey = {
-      id: key.id,
-      key: createSecretKey(Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'waihu phone lookup v1', 32))),
-    };
-  }
+/**
+ * A separate key for lookups (derived from the first data key, and kept as it was through key
+ * rotations — see data-key.server.ts), so the HMAC reveals nothing about the data key.
+ */
+function phoneLookupKey(): KeyObject {
+  const bytes = dataKeyRing().lookup;
+  if (lookupKey?.bytes !== bytes) lookupKey = { bytes, key: createSecretKey(bytes) };
   return lookupKey.key;
 }
 

@@ -11,6 +11,9 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { memoryMb: 64, timeoutMs: 10_000, maxResultChars: 1_000_000 };
 
+/** A plugin's log line is cut to this many characters (in the sandbox, before the host sees it). */
+export const MAX_LOG_CHARS = 2_000;
+
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;

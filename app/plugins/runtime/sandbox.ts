@@ -1,14 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import ivm from 'isolated-vm';
 import { CapabilityError, hostFetch } from './host-fetch';
-import type { CallRequest, CallResult, KvOp, LogEntry } from './protocol';
+import { type CallRequest, type CallResult, type KvOp, type LogEntry, MAX_LOG_CHARS } from './protocol';
 
 // Runs one hook call in a fresh isolate. Lives in the sandbox process (child.ts), never in the
 // web server: some inputs abort V8 outright whatever the isolate's limits, and then only this
 // process dies.
 
 const MAX_LOG_ENTRIES = 200;
-const MAX_LOG_CHARS = 2_000;
 
 // Evaluated inside the isolate before the plugin: builds the ctx from the host callbacks and
 // removes what a plugin must not reach.
