@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
-import { callHook, enabledInstallations } from '../../plugins/installations.server';
+import { callHook } from '../../plugins/installations.server';
 import type { PoolNumber } from '../../plugins/sdk';
 import { startAutoAgents } from '../../telephony/sim/auto-agents';
 import type { SimSwitch } from '../../telephony/sim/sim-switch';
