@@ -16,7 +16,13 @@ export function isBlank(cell: Cell): boolean {
 
 export function toText(cell: Cell): string {
   if (cell instanceof Date) return toIsoDate(cell);
-  return String(cell ?? '').trim();
+  const text = String(cell ?? '').trim();
+  return text.includes('\u0000') ? withoutNul(text).trim() : text;
+}
+
+/** PostgreSQL text cannot hold NUL: a stray one (a binary paste, a broken export) is dropped. */
+export function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '');
 }
 
 export function toNumber(cell: Cell): Coerced<number> {

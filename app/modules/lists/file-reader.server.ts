@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import type { Cell } from './field-values';
+import { type Cell, withoutNul } from './field-values';
 import { DELIMITERS, type Encoding } from './file-settings';
 
 export { DELIMITERS, type Encoding };
@@ -27,6 +28,8 @@ export interface ReadOptions {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
+/** A record longer than this is a broken file (an unclosed quote swallowing the rest), not a contact. */
+export const MAX_RECORD_CHARS = 1024 * 1024;
 
 function sample(path: string): Buffer {
   const fd = fs.openSync(path, 'r');
@@ -94,25 +97,28 @@ export function detectCsvSettings(path: string, options: ReadOptions = {}): CsvS
 
 async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   const { encoding, delimiter } = detectCsvSettings(path, options);
-  const parser = fs
-    .createReadStream(path)
-    .pipe(iconv.decodeStream(encoding))
-    .pipe(
-      parse({
+  // pipeline, not pipe: a broken file or a reader that stops early closes the file too.
+  const parser = pipeline(
+    fs.createReadStream(path),
+    iconv.decodeStream(encoding),
+    parse({
         delimiter,
         bom: true,
         relax_column_count: true,
         relax_quotes: true,
         skip_empty_lines: true,
+        max_record_size: MAX_RECORD_CHARS,
         info: true,
-        raw: true,
-      }),
-    );
+      raw: true,
+    }),
+    () => {},
+  );
   for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
     // `lines` is where the record ends; quoted newlines inside it make it start earlier. The raw
     // text may begin with skipped blank lines and end with the line break.
     const body = raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, '');
-    yield { line: info.lines - (body.match(/\n/g) ?? []).length, cells: record };
+    const cells = raw.includes('\u0000') ? record.map(withoutNul) : record;
+    yield { line: info.lines - (body.match(/\n/g) ?? []).length, cells };
   }
 }
 
@@ -120,9 +126,10 @@ type ExcelValue = ExcelJS.CellValue;
 
 function excelCell(value: ExcelValue): Cell {
   if (value === null || value === undefined) return null;
-  if (value instanceof Date || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return withoutNul(value);
+  if (value instanceof Date || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('richText' in value) return withoutNul(value.richText.map((r) => r.text).join(''));
     if ('result' in value) return excelCell(value.result as ExcelValue);
     if ('text' in value) return String(value.text);
     if ('error' in value) return null;
