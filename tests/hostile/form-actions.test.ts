@@ -5,8 +5,8 @@ import { createSession } from '../../app/modules/auth/session.server';
 import { customField, FIXED_FIELDS } from '../../app/modules/lists/field-template';
 import { createProject, getProject } from '../../app/modules/projects/projects.server';
 import { insertContacts } from '../../app/modules/tasks/test-data.server';
-import { readSwitchSettings } from '../../app/modules/telephony-settings/switch-settings.server';
 import { formOf } from '../../app/modules/telephony-settings/switch-settings';
+import { readSwitchSettings } from '../../app/modules/telephony-settings/switch-settings.server';
 import { action as switchAction } from '../../app/routes/_app.config.switch';
 import { action as alertRuleAction, loader as alertRuleLoader } from '../../app/routes/_app.monitoring.rules.$ruleId';
 import { action as projectAction } from '../../app/routes/_app.projects.$projectId._index';
@@ -63,7 +63,11 @@ const TARGETS: Target[] = [
     params: () => ({}),
     cookie: () => admin,
     base: async () => {
-      const page = await newTaskLoader({ request: request(`/tasks/new?project=${projectId}`, { cookie: admin }), params: {}, context: {} });
+      const page = await newTaskLoader({
+        request: request(`/tasks/new?project=${projectId}`, { cookie: admin }),
+        params: {},
+        context: {},
+      });
       return { intent: 'save', task: { ...page.initial, name: '回访' } };
     },
   },
@@ -75,7 +79,15 @@ const TARGETS: Target[] = [
     cookie: () => admin,
     base: async () => {
       const p = await getProject(projectId);
-      return { name: p.name, type: p.type, description: p.description, status: p.status, dedupPolicy: p.dedupPolicy, rules: p.rules, fields: p.fields };
+      return {
+        name: p.name,
+        type: p.type,
+        description: p.description,
+        status: p.status,
+        dedupPolicy: p.dedupPolicy,
+        rules: p.rules,
+        fields: p.fields,
+      };
     },
   },
   {
@@ -85,9 +97,9 @@ const TARGETS: Target[] = [
     params: () => ({ projectId }),
     cookie: () => admin,
     base: async () => ({ values: { name: '陈一', phone: '13800001111', age: 40 } }),
-    // A form cell typed as 42 is the text "42", as in a spreadsheet: numbers and booleans are fine text.
-    wrongType: (leaf) =>
-      typeof leaf === 'string' ? fc.oneof(fc.constant(ONE_MB), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({})) : wrongTypeFor(leaf),
+    // A form cell typed as 42 or false is the text "42" or "false", as in a spreadsheet: only
+    // lists, objects and oversized text are wrong for a contact value.
+    wrongType: () => fc.oneof(fc.constant(ONE_MB), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({})),
   },
   {
     name: 'wrap-up: submit',
@@ -105,7 +117,11 @@ const TARGETS: Target[] = [
     params: () => ({ ruleId: 'new' }),
     cookie: () => admin,
     base: async () => {
-      const page = await alertRuleLoader({ request: request('/monitoring/rules/new', { cookie: admin }), params: { ruleId: 'new' }, context: {} });
+      const page = await alertRuleLoader({
+        request: request('/monitoring/rules/new', { cookie: admin }),
+        params: { ruleId: 'new' },
+        context: {},
+      });
       return { ...page.rule, name: '放弃率' };
     },
   },
@@ -117,7 +133,13 @@ const TARGETS: Target[] = [
     cookie: () => admin,
     base: async () => {
       const { eslPasswordStored: _stored, ...form } = formOf(await readSwitchSettings());
-      return { ...form, kind: 'freeswitch', eslPassword: 'ClueCon' };
+      return {
+        ...form,
+        kind: 'freeswitch',
+        eslPassword: 'ClueCon',
+        vertoUrl: 'wss://pbx.example.com:8082',
+        vertoDomain: 'pbx.example.com',
+      };
     },
   },
 ];
@@ -203,8 +225,15 @@ function hostileBody(g: fc.GeneratorValue, base: unknown, wrongType = wrongTypeF
   let body = base;
   const count = g(fc.integer, { min: 1, max: 3 });
   for (let i = 0; i < count; i++) {
-    const { path, leaf } = leafAt(body, g(() => fc.array(fc.nat(), { minLength: 1, maxLength: 6 })));
-    body = setAt(body, path, g(() => wrongType(leaf)));
+    const { path, leaf } = leafAt(
+      body,
+      g(() => fc.array(fc.nat(), { minLength: 1, maxLength: 6 })),
+    );
+    body = setAt(
+      body,
+      path,
+      g(() => wrongType(leaf)),
+    );
   }
   return JSON.stringify(body);
 }

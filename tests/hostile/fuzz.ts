@@ -20,7 +20,10 @@ export const ONE_MB = 'x'.repeat(1024 * 1024);
 /** Text a hostile client sends: any code unit (NUL, lone surrogates, control characters), sometimes huge. */
 export const hostileString = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.constantFrom(ONE_MB, '\u0000', '=cmd|calc', '"', "'; DROP TABLE x; --", '\uD800', '𠮷'.repeat(3000)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(ONE_MB, '\u0000', '=cmd|calc', '"', "'; DROP TABLE x; --", '\uD800', '𠮷'.repeat(3000)),
+  },
 );
 
 /** Any JSON value a hostile client may send in place of the expected one. */
@@ -60,10 +63,35 @@ const INTERESTING = [0x00, 0x22, 0x2c, 0x0a, 0x0d, 0x3b, 0x09, 0xff, 0xfe, 0xef,
 
 export const mutations = fc.array(
   fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.oneof(fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 255 })) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }), to: fc.nat() }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('set' as const),
+        at: fc.nat(),
+        byte: fc.oneof(fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 255 })),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('duplicate' as const),
+        at: fc.nat(),
+        length: fc.integer({ min: 1, max: 200 }),
+        to: fc.nat(),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
   ),
   { minLength: 1, maxLength: 6 },

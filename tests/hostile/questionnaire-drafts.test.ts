@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../app/db/prisma.server';
 import { createSession } from '../../app/modules/auth/session.server';
-import { FIXED_FIELDS } from '../../app/modules/lists/field-template';
+import { customField, FIXED_FIELDS } from '../../app/modules/lists/field-template';
 import { createProject } from '../../app/modules/projects/projects.server';
 import type { FlowGraph } from '../../app/modules/questionnaires/graph';
 import { createQuestionnaire } from '../../app/modules/questionnaires/questionnaires.server';
@@ -19,8 +19,12 @@ let cookie = '';
 let base: FlowGraph;
 
 beforeAll(async () => {
-  const projectId = (await createProject({ name: 't' }, { name: '问卷', type: 'returnVisit', description: '', fields: FIXED_FIELDS }))
-    .id;
+  // The return-visit starter checks identity against the ID card's last four digits.
+  const fields = [
+    ...FIXED_FIELDS,
+    customField('idCard', 'idCard', { sensitive: true, label: { zh: '身份证号', en: 'ID card' } }),
+  ];
+  const projectId = (await createProject({ name: 't' }, { name: '问卷', type: 'returnVisit', description: '', fields })).id;
   const q = await createQuestionnaire({ name: 't' }, { projectId, name: '回访', starter: 'returnVisit' });
   questionnaireId = q.id;
   base = q.draft as unknown as FlowGraph;
@@ -33,7 +37,7 @@ async function post(body: unknown) {
       method: 'POST',
       cookie,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
     }),
     params: { questionnaireId },
     context: {},
@@ -53,7 +57,11 @@ const state = async () => {
 /** Damage a flow the way a buggy client or a hand-edited export would. */
 const damage = fc.oneof(
   // Any part of the graph replaced by any JSON value.
-  fc.record({ kind: fc.constant('replace' as const), path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), value: hostileJson }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+    value: hostileJson,
+  }),
   // Nodes or edges dropped, duplicated or pointed elsewhere.
   fc.record({ kind: fc.constant('dropNode' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('dropEdge' as const), at: fc.nat() }),
@@ -134,6 +142,27 @@ describe('hostile flows through the draft save', () => {
       fuzzOptions(80),
     );
   }, 180_000);
+
+  it('a condition or question content nested 10 000 levels deep is answered, never thrown', async () => {
+    // Built as text: the test's own JSON.stringify could not serialise it either.
+    const deep = `${'{"combinator":"and","rules":['.repeat(10_000)}{"field":"x","operator":"=","value":1}${']}'.repeat(10_000)}`;
+    const nested = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const withEdgeCondition = { ...base, edges: base.edges.map((e, i) => (i === 0 ? { ...e, condition: '@DEEP@' } : e)) };
+    const withContent = {
+      ...base,
+      nodes: base.nodes.map((n) => (n.question ? { ...n, question: { ...n.question, content: { nested: '@DEEP@' } } } : n)),
+    };
+    for (const [graph, text] of [
+      [withEdgeCondition, deep],
+      [withContent, nested],
+    ] as const) {
+      const before = await state();
+      const body = JSON.stringify({ intent: 'save', graph, revision: before.revision }).replaceAll('"@DEEP@"', text);
+      const result = (await post(body)) as { ok: boolean; problems?: unknown[] };
+      if (result.ok) expect(result.problems?.length).toBeGreaterThan(0);
+      else expect(await state()).toEqual(before);
+    }
+  });
 
   it('any JSON as the whole request or the whole graph is answered, never thrown', async () => {
     await fc.assert(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { prisma } from '../../db/prisma.server';
 import { getProject } from '../projects/projects.server';
 import { type FieldError, validateRecord } from './field-template';
-import type { Cell } from './field-values';
+import { type Cell, storableText } from './field-values';
 import { parseConsent, parseTags, type RejectedRow } from './import-row';
 import { prepare, writeBatch } from './imports.server';
 import { applyProjectTagRules } from './tag-rules.server';
@@ -14,7 +14,9 @@ export const MAX_API_BODY_BYTES = 64 * 1024 * 1024;
 /** The item as text for the rejection report; one nested too deep to serialise is reported, not thrown. */
 function itemText(item: unknown): string | null {
   try {
-    return JSON.stringify(item)?.slice(0, 2000) ?? null;
+    // Cut at 2 000 characters, maybe inside an emoji: jsonb refuses the half surrogate left.
+    const text = JSON.stringify(item)?.slice(0, 2000);
+    return text === undefined ? null : storableText(text);
   } catch {
     return null;
   }

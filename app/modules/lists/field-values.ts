@@ -17,12 +17,20 @@ export function isBlank(cell: Cell): boolean {
 export function toText(cell: Cell): string {
   if (cell instanceof Date) return toIsoDate(cell);
   const text = String(cell ?? '').trim();
-  return text.includes('\u0000') ? withoutNul(text).trim() : text;
+  return storable(text) ? text : storableText(text).trim();
 }
 
-/** PostgreSQL text cannot hold NUL: a stray one (a binary paste, a broken export) is dropped. */
-export function withoutNul(text: string): string {
-  return text.replaceAll('\u0000', '');
+/** Whether PostgreSQL can store the text as it is (text and jsonb). */
+export function storable(text: string): boolean {
+  return !text.includes('\u0000') && text.isWellFormed();
+}
+
+/**
+ * PostgreSQL cannot store NUL, and jsonb refuses half a surrogate pair (a broken UTF-16 file, a
+ * string cut in the middle of an emoji): the NUL is dropped, the half pair becomes U+FFFD.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '').toWellFormed();
 }
 
 export function toNumber(cell: Cell): Coerced<number> {

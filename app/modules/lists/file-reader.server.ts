@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { type Cell, withoutNul } from './field-values';
+import { type Cell, storable, storableText } from './field-values';
 import { DELIMITERS, type Encoding } from './file-settings';
 
 export { DELIMITERS, type Encoding };
@@ -102,13 +102,13 @@ async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<Sour
     fs.createReadStream(path),
     iconv.decodeStream(encoding),
     parse({
-        delimiter,
-        bom: true,
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: true,
-        max_record_size: MAX_RECORD_CHARS,
-        info: true,
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_CHARS,
+      info: true,
       raw: true,
     }),
     () => {},
@@ -117,7 +117,9 @@ async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<Sour
     // `lines` is where the record ends; quoted newlines inside it make it start earlier. The raw
     // text may begin with skipped blank lines and end with the line break.
     const body = raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, '');
-    const cells = raw.includes('\u0000') ? record.map(withoutNul) : record;
+    // A line of blanks (a stray CR where the file ends its lines with LF) is an empty line too.
+    if (record.every((c) => c.trim() === '')) continue;
+    const cells = storable(raw) ? record : record.map(storableText);
     yield { line: info.lines - (body.match(/\n/g) ?? []).length, cells };
   }
 }
@@ -126,10 +128,10 @@ type ExcelValue = ExcelJS.CellValue;
 
 function excelCell(value: ExcelValue): Cell {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return withoutNul(value);
+  if (typeof value === 'string') return storable(value) ? value : storableText(value);
   if (value instanceof Date || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'object') {
-    if ('richText' in value) return withoutNul(value.richText.map((r) => r.text).join(''));
+    if ('richText' in value) return storableText(value.richText.map((r) => r.text).join(''));
     if ('result' in value) return excelCell(value.result as ExcelValue);
     if ('text' in value) return String(value.text);
     if ('error' in value) return null;
@@ -137,7 +139,39 @@ function excelCell(value: ExcelValue): Cell {
   return String(value);
 }
 
-async function* readXlsx(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+/** How long the XLSX reader may go without a row before the file counts as damaged (tests lower it). */
+export const xlsxLimits = { stallMs: 60_000 };
+
+export class XlsxStalled extends Error {
+  constructor() {
+    super('the workbook stopped yielding rows (a damaged zip)');
+  }
+}
+
+// Some damaged zips make the streaming reader wait forever, with nothing left to read: without
+// this guard the import would stay "running" and hold its connection and lock for good.
+async function* stallGuard<T>(rows: AsyncGenerator<T>): AsyncGenerator<T> {
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new XlsxStalled()), xlsxLimits.stallMs);
+    });
+    let next: IteratorResult<T>;
+    try {
+      next = await Promise.race([rows.next(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+function readXlsx(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+  return stallGuard(streamXlsx(path, options));
+}
+
+async function* streamXlsx(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache',

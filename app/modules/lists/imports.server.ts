@@ -9,7 +9,6 @@ import { encryptString } from '../../utils/data-key.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
 import type { FieldDef, FieldError, FieldValue } from './field-template';
-import type { ImportFailure } from './file-settings';
 import { suggestMapping } from './field-template';
 import {
   countDataRows,
@@ -21,6 +20,7 @@ import {
   readRows,
   type SourceRow,
 } from './file-reader.server';
+import type { ImportFailure } from './file-settings';
 import { maskIdCard } from './id-card';
 import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
 import { normalizePhone } from './phone';
