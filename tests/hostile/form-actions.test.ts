@@ -225,8 +225,9 @@ function hostileBody(g: fc.GeneratorValue, base: unknown, wrongType = wrongTypeF
   let body = base;
   const count = g(fc.integer, { min: 1, max: 3 });
   for (let i = 0; i < count; i++) {
+    // Wrong for the base's value there: a second hit on the same place must not undo the first.
     const { path, leaf } = leafAt(
-      body,
+      base,
       g(() => fc.array(fc.nat(), { minLength: 1, maxLength: 6 })),
     );
     body = setAt(

@@ -224,7 +224,7 @@ describe('random damage to a valid file', () => {
           expect(storedHashes(outcome)).toEqual(expected.hashes);
           fs.rmSync(file);
         }),
-        fuzzOptions(base.endsWith('.csv') ? 60 : 30),
+        fuzzOptions(base.endsWith('.csv') ? 60 : 12),
       );
     }, 300_000);
   }
