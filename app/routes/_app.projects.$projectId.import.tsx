@@ -8,7 +8,7 @@ import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
 import { listEnrichmentRuns, setProjectCrm, startEnrichment } from '../modules/lists/enrichment.server';
-import { DELIMITERS, ENCODINGS, importPercent } from '../modules/lists/file-settings';
+import { DELIMITERS, ENCODINGS, importFailureKey, importPercent } from '../modules/lists/file-settings';
 import { ImportError, listImports, startImport, uploadPath } from '../modules/lists/imports.server';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 import { enabledInstallations } from '../plugins/installations.server';
@@ -303,6 +303,14 @@ export default function ImportPage() {
                     percent={importPercent(row)}
                     status={row.status === 'running' ? 'active' : undefined}
                   />
+                  {row.status === 'failed' ? (
+                    <Typography.Text type="danger" data-testid="import-failure">
+                      {t(`lists.import.failures.${importFailureKey(row.error)}`, {
+                        line: Math.max(row.lastLine, 1),
+                        rows: row.rowsRead,
+                      })}
+                    </Typography.Text>
+                  ) : null}
                 </Space>
               ),
             },

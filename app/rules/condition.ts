@@ -98,11 +98,29 @@ export function checkCondition(
   input: unknown,
   scope: RuleScope,
 ): { ok: true; value: Condition } | { ok: false; errors: RuleError[] } {
+  // Checked before the recursive schema: a body nested thousands deep would overflow its stack.
+  if (nestedBeyond(input, MAX_CONDITION_DEPTH + 1))
+    return { ok: false, errors: [ruleError('forbidden', 'condition.tooDeep', { max: MAX_CONDITION_DEPTH }, { path: [] })] };
   const parsed = GroupSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: [ruleError('syntax', 'condition.shape')] };
   const errors: RuleError[] = [];
   const value = normaliseGroup(parsed.data, scope, [], errors);
   return errors.length ? { ok: false, errors } : { ok: true, value };
+}
+
+/** Whether groups nest deeper than `limit`, found level by level without recursion. */
+function nestedBeyond(input: unknown, limit: number): boolean {
+  let level: unknown[] = [input];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    const next: unknown[] = [];
+    for (const node of level) {
+      const rules = (node as { rules?: unknown } | null)?.rules;
+      if (Array.isArray(rules)) for (const rule of rules) next.push(rule);
+    }
+    level = next;
+  }
+  return false;
 }
 
 function normaliseGroup(group: GroupInput, scope: RuleScope, path: number[], errors: RuleError[]): ConditionGroup {

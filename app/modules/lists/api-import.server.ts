@@ -2,12 +2,25 @@ import { z } from 'zod';
 import { prisma } from '../../db/prisma.server';
 import { getProject } from '../projects/projects.server';
 import { type FieldError, validateRecord } from './field-template';
-import type { Cell } from './field-values';
+import { type Cell, storableText } from './field-values';
 import { parseConsent, parseTags, type RejectedRow } from './import-row';
 import { prepare, writeBatch } from './imports.server';
 import { applyProjectTagRules } from './tag-rules.server';
 
 export const MAX_API_BATCH = 10_000;
+/** 10 000 contacts of a few kilobytes each fit with room to spare; more is refused unread (413). */
+export const MAX_API_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The item as text for the rejection report; one nested too deep to serialise is reported, not thrown. */
+function itemText(item: unknown): string | null {
+  try {
+    // Cut at 2 000 characters, maybe inside an emoji: jsonb refuses the half surrogate left.
+    const text = JSON.stringify(item)?.slice(0, 2000);
+    return text === undefined ? null : storableText(text);
+  } catch {
+    return null;
+  }
+}
 
 // One contact as a business system sends it: template field keys as properties, tags as a list.
 export const ApiContactSchema = z.record(
@@ -51,7 +64,7 @@ export async function importFromApi(projectId: string, keyId: string, items: unk
     if (!parsed.success) {
       rejected.push({
         line,
-        cells: [JSON.stringify(item)?.slice(0, 2000) ?? null],
+        cells: [itemText(item)],
         errors: [{ field: '_item', code: 'value.notAnObject' }],
       });
       continue;
@@ -67,7 +80,7 @@ export async function importFromApi(projectId: string, keyId: string, items: unk
     const consent = parseConsent(rawConsent as Cell);
     if (consent === 'invalid') errors.push({ field: 'consent', code: 'value.notConsent' });
     if (phoneToken !== undefined && !tokenised) errors.push({ field: 'phoneToken', code: 'value.tokenWithPhone' });
-    const cells = [JSON.stringify(parsed.data).slice(0, 2000)];
+    const cells = [itemText(parsed.data)];
     if (errors.length) rejected.push({ line, cells, errors });
     else {
       const contact = {

@@ -16,7 +16,21 @@ export function isBlank(cell: Cell): boolean {
 
 export function toText(cell: Cell): string {
   if (cell instanceof Date) return toIsoDate(cell);
-  return String(cell ?? '').trim();
+  const text = String(cell ?? '').trim();
+  return storable(text) ? text : storableText(text).trim();
+}
+
+/** Whether PostgreSQL can store the text as it is (text and jsonb). */
+export function storable(text: string): boolean {
+  return !text.includes('\u0000') && text.isWellFormed();
+}
+
+/**
+ * PostgreSQL cannot store NUL, and jsonb refuses half a surrogate pair (a broken UTF-16 file, a
+ * string cut in the middle of an emoji): the NUL is dropped, the half pair becomes U+FFFD.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '').toWellFormed();
 }
 
 export function toNumber(cell: Cell): Coerced<number> {

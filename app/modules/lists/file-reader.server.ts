@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import type { Cell } from './field-values';
+import { type Cell, storable, storableText } from './field-values';
 import { DELIMITERS, type Encoding } from './file-settings';
 
 export { DELIMITERS, type Encoding };
@@ -27,6 +28,8 @@ export interface ReadOptions {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
+/** A record longer than this is a broken file (an unclosed quote swallowing the rest), not a contact. */
+export const MAX_RECORD_CHARS = 1024 * 1024;
 
 function sample(path: string): Buffer {
   const fd = fs.openSync(path, 'r');
@@ -94,25 +97,30 @@ export function detectCsvSettings(path: string, options: ReadOptions = {}): CsvS
 
 async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   const { encoding, delimiter } = detectCsvSettings(path, options);
-  const parser = fs
-    .createReadStream(path)
-    .pipe(iconv.decodeStream(encoding))
-    .pipe(
-      parse({
-        delimiter,
-        bom: true,
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: true,
-        info: true,
-        raw: true,
-      }),
-    );
+  // pipeline, not pipe: a broken file or a reader that stops early closes the file too.
+  const parser = pipeline(
+    fs.createReadStream(path),
+    iconv.decodeStream(encoding),
+    parse({
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_CHARS,
+      info: true,
+      raw: true,
+    }),
+    () => {},
+  );
   for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
     // `lines` is where the record ends; quoted newlines inside it make it start earlier. The raw
     // text may begin with skipped blank lines and end with the line break.
     const body = raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, '');
-    yield { line: info.lines - (body.match(/\n/g) ?? []).length, cells: record };
+    // A line of blanks (a stray CR where the file ends its lines with LF) is an empty line too.
+    if (record.every((c) => c.trim() === '')) continue;
+    const cells = storable(raw) ? record : record.map(storableText);
+    yield { line: info.lines - (body.match(/\n/g) ?? []).length, cells };
   }
 }
 
@@ -120,9 +128,10 @@ type ExcelValue = ExcelJS.CellValue;
 
 function excelCell(value: ExcelValue): Cell {
   if (value === null || value === undefined) return null;
-  if (value instanceof Date || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return storable(value) ? value : storableText(value);
+  if (value instanceof Date || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('richText' in value) return storableText(value.richText.map((r) => r.text).join(''));
     if ('result' in value) return excelCell(value.result as ExcelValue);
     if ('text' in value) return String(value.text);
     if ('error' in value) return null;
@@ -130,7 +139,39 @@ function excelCell(value: ExcelValue): Cell {
   return String(value);
 }
 
-async function* readXlsx(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+/** How long the XLSX reader may go without a row before the file counts as damaged (tests lower it). */
+export const xlsxLimits = { stallMs: 60_000 };
+
+export class XlsxStalled extends Error {
+  constructor() {
+    super('the workbook stopped yielding rows (a damaged zip)');
+  }
+}
+
+// Some damaged zips make the streaming reader wait forever, with nothing left to read: without
+// this guard the import would stay "running" and hold its connection and lock for good.
+async function* stallGuard<T>(rows: AsyncGenerator<T>): AsyncGenerator<T> {
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new XlsxStalled()), xlsxLimits.stallMs);
+    });
+    let next: IteratorResult<T>;
+    try {
+      next = await Promise.race([rows.next(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+function readXlsx(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+  return stallGuard(streamXlsx(path, options));
+}
+
+async function* streamXlsx(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache',

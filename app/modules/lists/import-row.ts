@@ -1,5 +1,5 @@
 import { type FieldDef, type FieldError, type FieldValue, validateRecord } from './field-template';
-import type { Cell } from './field-values';
+import { type Cell, toText } from './field-values';
 import type { SourceRow } from './file-reader.server';
 
 // One file row → a contact to insert, or a rejection with every reason. Pure: the import job
@@ -39,7 +39,7 @@ export function parseTags(cell: Cell): { tags: string[]; error?: FieldError } {
   if (cell === null || cell === undefined) return { tags: [] };
   const tags = [
     ...new Set(
-      String(cell)
+      toText(cell)
         .split(TAG_SEPARATORS)
         .map((t) => t.trim())
         .filter(Boolean),

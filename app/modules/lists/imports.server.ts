@@ -18,7 +18,9 @@ import {
   listSheets,
   type ReadOptions,
   readRows,
+  type SourceRow,
 } from './file-reader.server';
+import type { ImportFailure } from './file-settings';
 import { maskIdCard } from './id-card';
 import { type ColumnMapping, checkMapping, type ImportedContact, importRow, type RejectedRow } from './import-row';
 import { normalizePhone } from './phone';
@@ -415,6 +417,39 @@ export async function runImport(importId: string): Promise<void> {
   }
 }
 
+/** The file itself is broken: the rows before the damage are kept, the import ends as failed. */
+class FileUnreadable extends Error {
+  constructor(
+    readonly failure: ImportFailure,
+    cause: unknown,
+  ) {
+    super(failure, { cause });
+  }
+}
+
+function unreadable(format: string, error: unknown): FileUnreadable {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (format === 'xlsx') return new FileUnreadable('xlsxUnreadable', error);
+  if (code === 'CSV_QUOTE_NOT_CLOSED') return new FileUnreadable('quoteNotClosed', error);
+  if (code === 'CSV_MAX_RECORD_SIZE') return new FileUnreadable('recordTooLarge', error);
+  return new FileUnreadable('csvInvalid', error);
+}
+
+/** Rows of the file; a failure to read them (not to write them) becomes a FileUnreadable. */
+async function* fileRows(job: { filePath: string; format: string }, options: ReadOptions): AsyncGenerator<SourceRow> {
+  const rows = readRows(job.filePath, options);
+  for (;;) {
+    let next: IteratorResult<SourceRow>;
+    try {
+      next = await rows.next();
+    } catch (error) {
+      throw unreadable(job.format, error);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 async function importFile(importId: string, connection: pg.Client): Promise<void> {
   const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
   if (job.status === 'done') return;
@@ -424,11 +459,7 @@ async function importFile(importId: string, connection: pg.Client): Promise<void
     data: { status: 'running', startedAt: job.startedAt ?? new Date(), error: null },
   });
   const mapping = job.mapping as ColumnMapping;
-  if (job.totalRows === null) {
-    // First pass: count the rows once (bytes for CSV, the sheet for XLSX) so progress has a total.
-    const totalRows = await countDataRows(job.filePath, readOptions(job.format as FileFormat, job));
-    await prisma.contactImport.update({ where: { id: importId }, data: { totalRows } });
-  }
+  const options = readOptions(job.format as FileFormat, job);
   let header = true;
   let accepted: PreparedContact[] = [];
   let rejected: RejectedRow[] = [];
@@ -458,7 +489,13 @@ async function importFile(importId: string, connection: pg.Client): Promise<void
     writing.catch(() => {});
   };
   try {
-    for await (const row of readRows(job.filePath, readOptions(job.format as FileFormat, job))) {
+    if (job.totalRows === null) {
+      // First pass: count the rows once (bytes for CSV, the sheet for XLSX) so progress has a total.
+      // A damaged file is reported by the read below, once the rows before the damage are kept.
+      const totalRows = await countDataRows(job.filePath, options).catch(() => null);
+      if (totalRows !== null) await prisma.contactImport.update({ where: { id: importId }, data: { totalRows } });
+    }
+    for await (const row of fileRows(job, options)) {
       if (header) {
         header = false;
         continue;
@@ -480,7 +517,24 @@ async function importFile(importId: string, connection: pg.Client): Promise<void
       const { startEnrichment } = await import('./enrichment.server');
       await startEnrichment({ name: 'import' }, project.id, importId);
     }
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
+    if (error instanceof FileUnreadable) {
+      // Nothing valid is lost: the rows read before the damage are written, and the error says
+      // after which line the file broke (the checkpoint's lastLine). Running it again cannot help.
+      try {
+        await flush();
+        await writing;
+        await applyProjectTagRules(job.projectId);
+        await prisma.contactImport.update({
+          where: { id: importId },
+          data: { status: 'failed', error: error.failure, finishedAt: new Date() },
+        });
+        return;
+      } catch (writeError) {
+        error = writeError;
+      }
+    }
     const message = error instanceof Error ? error.message : String(error);
     await prisma.contactImport.update({ where: { id: importId }, data: { status: 'failed', error: message.slice(0, 2000) } });
     throw error;

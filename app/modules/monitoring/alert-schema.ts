@@ -82,6 +82,9 @@ export function checkAlertRule(
   const v = parsed.data;
   if (!(ALERT_METRICS[v.metric].scopes as readonly string[]).includes(v.scope)) errors.scope = 'errors.scopeForMetric';
   if (v.scope === 'system' && v.scopeRef) errors.scopeRef = 'errors.systemHasNoRef';
+  // A task or a project is named by its id; any other text would save a rule that watches nothing.
+  if ((v.scope === 'task' || v.scope === 'project') && v.scopeRef && !/^[0-9a-f-]{36}$/i.test(v.scopeRef))
+    errors.scopeRef = 'errors.field.scopeRef';
   const breaker = v.actions.breaker;
   if (breaker !== 'none' && BREAKER_SCOPE[breaker] !== v.scope) errors['actions.breaker'] = 'errors.breakerScope';
   if (breaker === 'capPacing' && v.actions.capLevel === null) errors['actions.capLevel'] = 'errors.capLevelRequired';

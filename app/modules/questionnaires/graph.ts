@@ -81,7 +81,24 @@ export const FlowGraphSchema = z.object({
   edges: z.array(FlowEdgeSchema).max(MAX_NODES * 10),
 });
 
+/** Deeper than any real flow goes (a condition nests at most 8 groups); stops a hostile body early. */
+const MAX_FLOW_DEPTH = 64;
+
+/** Where the input first nests deeper than `limit`, found without recursion; null when it does not. */
+function nestedTooDeep(input: unknown, limit: number): string | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value: input, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.path.length > limit) return item.path.slice(0, 6).join('.');
+    for (const [key, value] of Object.entries(item.value)) stack.push({ value, path: [...item.path, key] });
+  }
+  return null;
+}
+
 export function parseFlow(input: unknown): { ok: true; value: FlowGraph } | { ok: false; error: string } {
+  // Before the schema and the database: both recurse, and a body nested thousands deep overflows the stack.
+  const deep = nestedTooDeep(input, MAX_FLOW_DEPTH);
+  if (deep !== null) return { ok: false, error: `${deep}…: nested deeper than ${MAX_FLOW_DEPTH} levels` };
   const parsed = FlowGraphSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -131,6 +131,9 @@ export async function saveDraft(actor: AuditActor, id: string, input: { graph: u
   if (!parsed.ok) throw new FlowInvalid([{ code: 'malformed', params: { error: parsed.error } }]);
   const q = await prisma.questionnaire.findUnique({ where: { id } });
   if (!q) throw new QuestionnaireNotFound(id);
+  // The problems first: if checking fails, nothing has been saved.
+  const { fields, tags } = await questionnaireContext(q.projectId);
+  const { problems } = checkFlow(parsed.value, fields, tags);
   const updated = await prisma.questionnaire.updateMany({
     where: { id, draftRevision: input.revision },
     data: {
@@ -141,9 +144,8 @@ export async function saveDraft(actor: AuditActor, id: string, input: { graph: u
     },
   });
   if (updated.count === 0) throw new DraftConflict(id);
-  const { fields, tags } = await questionnaireContext(q.projectId);
   await audit(actor, 'questionnaire.saveDraft', id, { revision: input.revision + 1 });
-  return { revision: input.revision + 1, problems: checkFlow(parsed.value, fields, tags).problems };
+  return { revision: input.revision + 1, problems };
 }
 
 /** Freezes the draft as the next version, if it is valid; tasks and answers then point at that version. */

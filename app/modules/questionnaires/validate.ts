@@ -205,19 +205,21 @@ const OPTION_OPERATORS = new Set(['equalsOption', 'notEqualsOption', 'includesOp
 
 /** The first option code a condition compares an answer with that its question no longer offers. */
 function missingOptions(condition: Condition, byId: Map<string, FlowNode>): { question: string; option: string } | null {
+  // Runs before checkCondition, so on a condition of any shape: what is not a rule is left to it.
   const walk = (g: ConditionGroup): { question: string; option: string } | null => {
-    for (const n of g.rules) {
+    for (const n of Array.isArray(g.rules) ? g.rules : []) {
+      if (n === null || typeof n !== 'object') continue;
       const found = isGroup(n) ? walk(n) : checkRule(n);
       if (found) return found;
     }
     return null;
   };
   const checkRule = (r: ConditionRule) => {
-    if (!r.field.startsWith('answer_') || !OPTION_OPERATORS.has(r.operator)) return null;
+    if (typeof r.field !== 'string' || !r.field.startsWith('answer_') || !OPTION_OPERATORS.has(r.operator)) return null;
     const question = r.field.slice('answer_'.length);
-    const options = byId.get(question)?.question?.content.options;
-    if (!options) return null;
-    const codes = new Set(options.map((o) => o.code));
+    const options: unknown = byId.get(question)?.question?.content.options;
+    if (!Array.isArray(options)) return null;
+    const codes = new Set(options.map((o: { code?: unknown } | null) => o?.code));
     const values = Array.isArray(r.value) ? r.value : [r.value];
     const gone = values.find((v) => typeof v === 'string' && !codes.has(v));
     return gone === undefined ? null : { question, option: String(gone) };

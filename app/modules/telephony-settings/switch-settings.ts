@@ -48,11 +48,15 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 // Messages are translation keys under telephony.errors.
 const Connection = z.object({
   eslHost: z.string().trim().min(1, 'telephony.errors.required').regex(HOST, 'telephony.errors.host'),
-  eslPort: z.coerce
-    .number({ message: 'telephony.errors.port' })
-    .int('telephony.errors.port')
-    .min(1, 'telephony.errors.port')
-    .max(65535, 'telephony.errors.port'),
+  // A number or digits typed as text; not z.coerce, which reads `true` as port 1.
+  eslPort: z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ message: 'telephony.errors.port' })
+      .int('telephony.errors.port')
+      .min(1, 'telephony.errors.port')
+      .max(65535, 'telephony.errors.port'),
+  ),
   // One line: the password is sent as `auth <password>` and a line break would start a new command.
   eslPassword: z
     .string()
