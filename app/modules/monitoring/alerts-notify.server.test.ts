@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNotifyStandIn } from '../../../tests/notify-stand-in';
 import { prisma } from '../../db/prisma.server';
 import { createInstallation, saveConfig, setEnabled } from '../../plugins/installations.server';
 import { closeLive } from '../dialing/live.server';
@@ -11,26 +10,17 @@ import { evaluateAlertRules, listAlerts, saveAlertRule } from './alerts.server';
 // to a stand-in for the operators' webhook; its outcome is in the alert's history.
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 16).toString('base64');
-const received: { to: string; subject?: string; text: string }[] = [];
-let server: Server;
+let standIn: Awaited<ReturnType<typeof startNotifyStandIn<{ to: string; subject?: string; text: string }>>>;
+let received: { to: string; subject?: string; text: string }[] = [];
 let url = '';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ id: `m${received.length}` }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  standIn = await startNotifyStandIn<{ to: string; subject?: string; text: string }>('/hook');
+  ({ url, received } = standIn);
 });
 afterAll(async () => {
   await closeLive();
-  await new Promise((r) => server.close(r));
+  await standIn.close();
 });
 
 describe('alert notifications through the notify plugin', () => {

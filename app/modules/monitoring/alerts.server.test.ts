@@ -5,7 +5,7 @@ import { createSimSwitch } from '../../telephony/sim/sim-switch';
 import { closeLive } from '../dialing/live.server';
 import { dialableTask } from '../dialing/testing.server';
 import { getTask, transitionTask } from '../tasks/tasks.server';
-import { type AlertRuleInput, checkAlertRule } from './alert-schema';
+import { type AlertRuleInput, checkAlertRule, DEFAULT_ALERT_RULES } from './alert-schema';
 import {
   acknowledgeAlert,
   deleteAlertRule,
@@ -195,21 +195,9 @@ describe('line breakers and the dialer', () => {
     await calls('noAnswer', 4, { callerId: '057100000001' });
     await calls('connected', 1, { callerId: '057100000001' });
     await calls('connected', 50, { callerId: '057100000002' });
-    const rule = await saveAlertRule(actor, {
-      name: 'spam-flagged caller ID',
-      metric: 'asr',
-      scope: 'callerId',
-      window: 'today',
-      severity: 'warning',
-      condition: {
-        combinator: 'and',
-        rules: [
-          { field: 'value', operator: '<', value: 10 },
-          { field: 'sample', operator: '>=', value: 100 },
-        ],
-      },
-      actions: { notify: true, plugin: null, breaker: 'disableCallerId', capLevel: null, cooldownMinutes: 0 },
-    });
+    // The seeded default: caller-ID ASR under 10 % over 100 calls disables the number.
+    const { seedKey: _, ...spamRule } = DEFAULT_ALERT_RULES.find((r) => r.seedKey === 'callerid-asr')!;
+    const rule = await saveAlertRule(actor, spamRule);
     expect((await evaluateAlertRules()).fired).toBe(1);
     expect([...(await lineBlocks()).callerIds]).toEqual(['057100000001']);
 

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNotifyStandIn } from '../../../tests/notify-stand-in';
 import { prisma } from '../../db/prisma.server';
 import { createInstallation, saveConfig, setEnabled } from '../../plugins/installations.server';
 import { dialableTask } from '../dialing/testing.server';
@@ -14,24 +13,15 @@ import { openSurveyLink } from './survey-links.server';
 // HTTP to a stand-in for the SMS gateway; DNC contacts get none, and a second run sends nothing new.
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 15).toString('base64');
-const received: { to: string; text: string; link: string }[] = [];
-let server: Server;
+let standIn: Awaited<ReturnType<typeof startNotifyStandIn<{ to: string; text: string; link: string }>>>;
+let received: { to: string; text: string; link: string }[] = [];
 let url = '';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ id: `m${received.length}` }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`;
+  standIn = await startNotifyStandIn<{ to: string; text: string; link: string }>('/sms');
+  ({ url, received } = standIn);
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(() => standIn.close());
 
 describe('online tasks', () => {
   it('send one personal link per contact through the notify plugin', async () => {
