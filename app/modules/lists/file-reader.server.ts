@@ -151,19 +151,26 @@ export class XlsxStalled extends Error {
 // Some damaged zips make the streaming reader wait forever, with nothing left to read: without
 // this guard the import would stay "running" and hold its connection and lock for good.
 async function* stallGuard<T>(rows: AsyncGenerator<T>): AsyncGenerator<T> {
-  for (;;) {
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new XlsxStalled()), xlsxLimits.stallMs);
-    });
-    let next: IteratorResult<T>;
-    try {
-      next = await Promise.race([rows.next(), stalled]);
-    } finally {
-      clearTimeout(timer);
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new XlsxStalled()), xlsxLimits.stallMs);
+      });
+      let next: IteratorResult<T>;
+      try {
+        next = await Promise.race([rows.next(), stalled]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      yield next.value;
     }
-    if (next.done) return;
-    yield next.value;
+  } finally {
+    // A reader that stops early (a preview) or gives up must close the workbook's file too: left
+    // open, it reads on after the upload is deleted and its stream's error crashes the process.
+    // Not awaited: a stalled reader may never answer.
+    void rows.return(undefined).catch(() => undefined);
   }
 }
 
