@@ -31,6 +31,10 @@ const USAGE = `Usage: waihu <command>
                 re-encrypt every sealed value under it, in batches with a checkpoint, while Waihu runs
   keys:retire   <keyId>   drop an old key from the key file once nothing is sealed with it
   keys:lookup-key   print the phone lookup key (WAIHU_PHONE_LOOKUP_KEY) before rotating env keys
+  backup        <file>   write a backup of the database (every table, one snapshot; gzip) to <file>;
+                save the data key file with it, separately (docs/operations.md)
+  restore       <file>   restore a backup into an EMPTY database (a new WAIHU_DATA_DIR or DATABASE_URL),
+                then apply any newer migrations
   plugin new    <name> --kind crm|carrier|notify   scaffold a plugin under plugins/<name> with a passing test
 `;
 
@@ -139,6 +143,9 @@ async function main(): Promise<void> {
     case 'keys:retire':
     case 'keys:lookup-key':
       return keysCommand(command, rest);
+    case 'backup':
+    case 'restore':
+      return backupCommand(command, rest);
     case 'plugin': {
       const { scaffoldPlugin, ScaffoldError } = await import('../app/plugins/scaffold.server');
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { kind: { type: 'string' } } });
@@ -200,6 +207,39 @@ async function keysCommand(command: string, args: string[]): Promise<void> {
       }
     } catch (error) {
       if (!(error instanceof keys.DataKeyRotationError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    }
+  });
+}
+
+/** `waihu backup|restore <file>` (ADR 111). */
+async function backupCommand(command: 'backup' | 'restore', args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const file = positionals[0];
+  if (!file) throw new UsageError(`${command} needs a file`);
+  const backup = await import('../app/modules/system/backup.server');
+  return once(async (url) => {
+    try {
+      if (command === 'backup') {
+        const summary = await backup.writeBackup(url, file);
+        process.stdout.write(
+          `Backed up ${summary.rows} rows of ${summary.tables} tables to ${summary.file}.\n` +
+            (summary.keyIds.length
+              ? `Values in it are sealed with data key ${summary.keyIds.join(', ')}: keep a copy of the data key (${process.env.WAIHU_DATA_KEY ? 'WAIHU_DATA_KEY' : `${env().dataDir}/data-key`}) apart from the backup.\n`
+              : ''),
+        );
+      } else {
+        const report = await backup.restoreBackup(url, file);
+        process.stdout.write(
+          `Restored ${report.rows} rows of ${report.tables} tables from ${file}.\n` +
+            (report.upgraded.length
+              ? `Then applied ${report.upgraded.length} newer migrations: ${report.upgraded.join(', ')}\n`
+              : ''),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof backup.BackupError)) throw error;
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
     }
