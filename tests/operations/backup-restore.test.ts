@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../app/db/migrate.server';
 import { prisma } from '../../app/db/prisma.server';
 import { finishAttempt, startDialing } from '../../app/modules/dialing/attempts.server';
@@ -15,7 +15,7 @@ import { getProject } from '../../app/modules/projects/projects.server';
 import { BackupError, restoreBackup, tableRowCounts, writeBackup } from '../../app/modules/system/backup.server';
 import { seedDemo } from '../../app/modules/system/seed.server';
 import { encryptString, keyFromBytes } from '../../app/utils/data-key.server';
-import { switchDatabase } from './databases';
+import { newDatabase, switchDatabase } from './databases';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 21).toString('base64');
 process.env.WAIHU_DEMO_PASSWORD = 'demo-password-1';
@@ -89,25 +89,6 @@ async function tableDigests(url: string): Promise<Record<string, string>> {
   } finally {
     await client.end();
   }
-}
-
-async function newDatabase(label: string) {
-  const admin = new pg.Client({ connectionString: inject('databaseAdminUrl') });
-  await admin.connect();
-  const name = `${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(inject('databaseAdminUrl'));
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: inject('databaseAdminUrl') });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 describe('backup and restore', () => {

@@ -91,7 +91,8 @@ function lineWriter(file: string, compress: boolean) {
   const target = sink ?? out;
   return {
     async write(value: unknown) {
-      if (!target.write(`${JSON.stringify(value)}\n`)) await new Promise((resolve) => target.once('drain', resolve));
+      if (!target.write(`${JSON.stringify(value)}\n`))
+        await new Promise<void>((resolve) => target.once('drain', () => resolve()));
     },
     async close() {
       target.end();
