@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { type AuditActor, audit } from '../modules/audit/audit.server';
 import { pluginEslApi } from '../modules/telephony-settings/esl-bridge.server';
 import { logger } from '../utils/logger.server';
+import { checkConfigShape } from './config-shape';
 import { validateConfig } from './config-validation';
 import { resolveOrigins } from './manifest';
 import { describePlugin, getPlugin, PluginError, type RegisteredPlugin } from './registry.server';
@@ -118,8 +119,10 @@ export async function saveConfig(actor: AuditActor, id: string, submitted: Recor
   const { row, plugin } = await load(id);
   if (!plugin) throw new InstallationError('plugin_missing', `Plugin ${row.pluginId} is not installed`);
   const { configSchema } = await describePlugin(plugin);
+  const shape = checkConfigShape(configSchema, submitted, row.config);
+  if (shape.errors) throw new InstallationError('invalid_config', 'The config does not match the plugin schema', shape.errors);
   const stored = openSecrets(row.secrets);
-  const { config, changedSecrets } = mergeSubmitted(configSchema, submitted, stored);
+  const { config, changedSecrets } = mergeSubmitted(configSchema, shape.config, stored);
   const errors = validateConfig(configSchema, config) ?? (await pluginChecks(row, plugin, config));
   if (errors) throw new InstallationError('invalid_config', 'The config does not match the plugin schema', errors);
   const { plain, secrets } = splitConfig(configSchema, config);
@@ -140,6 +143,7 @@ export async function saveConfig(actor: AuditActor, id: string, submitted: Recor
     version: plugin.manifest.version,
     changed,
     secretsChanged: changedSecrets,
+    ...(shape.dropped.length ? { dropped: shape.dropped } : {}),
     ...(name && name !== row.name ? { name } : {}),
   });
 }

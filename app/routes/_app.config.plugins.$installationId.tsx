@@ -38,7 +38,15 @@ export const loader = withPermission('plugins.manage', async ({ params, user }) 
 });
 
 const Intent = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('saveConfig'), config: z.record(z.string(), z.unknown()) }),
+  // Passed on untouched (a record schema would copy it, silently turning a "__proto__" key into
+  // the object's prototype): saveConfig checks every key against the plugin's schema.
+  z.object({
+    intent: z.literal('saveConfig'),
+    config: z.custom<Record<string, unknown>>(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+      'must be an object',
+    ),
+  }),
   z.object({ intent: z.literal('healthCheck') }),
   z.object({ intent: z.literal('setEnabled'), enabled: z.boolean() }),
   z.object({ intent: z.literal('delete') }),
