@@ -38,8 +38,8 @@ export const loader = withPermission('plugins.manage', async ({ params, user }) 
 });
 
 const Intent = z.discriminatedUnion('intent', [
-  // Passed on untouched (a record schema would copy it, silently turning a "__proto__" key into
-  // the object's prototype): saveConfig checks every key against the plugin's schema.
+  // Passed on untouched (a record schema copies it and silently drops a "__proto__" key, which
+  // then cannot be refused): saveConfig checks every key against the plugin's schema.
   z.object({
     intent: z.literal('saveConfig'),
     config: z.custom<Record<string, unknown>>(
