@@ -181,6 +181,26 @@ describe('a backup that cannot be restored is refused, and the target stays empt
     await expect(restoreBackup(sourceUrl, file)).rejects.toThrow(/not empty/);
   });
 
+  it('with no data key at all (a new data folder): refused, and no new key file made', async () => {
+    const saved = { key: process.env.WAIHU_DATA_KEY, dir: process.env.WAIHU_DATA_DIR };
+    const emptyDir = fs.mkdtempSync(path.join(dir, 'data-'));
+    delete process.env.WAIHU_DATA_KEY;
+    process.env.WAIHU_DATA_DIR = emptyDir;
+    const { resetEnvCache } = await import('../../app/env.server');
+    resetEnvCache();
+    const target = await newDatabase('nokeyfile');
+    try {
+      await expect(restoreBackup(target.url, file)).rejects.toThrow(/No data key: the backup needs data key [0-9a-f]{8}/);
+      expect(fs.readdirSync(emptyDir)).toEqual([]);
+    } finally {
+      process.env.WAIHU_DATA_KEY = saved.key;
+      if (saved.dir === undefined) delete process.env.WAIHU_DATA_DIR;
+      else process.env.WAIHU_DATA_DIR = saved.dir;
+      resetEnvCache();
+      await target.drop();
+    }
+  });
+
   it('without the data key the values were sealed with', async () => {
     const saved = process.env.WAIHU_DATA_KEY;
     process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 99).toString('base64');

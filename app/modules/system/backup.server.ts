@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import { applyMigrations, MIGRATIONS_DIR, readMigrations } from '../../db/migrate.server';
-import { dataKeyRing } from '../../utils/data-key.server';
+import { dataKeyRing, ringFilePath } from '../../utils/data-key.server';
 
 // Backups (ADR 111): a logical copy of every application table, read in one snapshot, written as
 // JSON lines (gzip). The schema is not in the file: it is the migrations the file names, which stay
@@ -272,6 +272,12 @@ export async function restoreBackup(
       );
   }
   if (opts.checkKeys !== false) {
+    // Reading the ring would create a new key file: a restore must bring the old one instead.
+    if (!process.env.WAIHU_DATA_KEY && !fs.existsSync(ringFilePath()) && trailer.keyIds.length) {
+      throw new BackupError(
+        `No data key: the backup needs data key ${trailer.keyIds.join(', ')}. Copy the data key file saved with the backup to ${ringFilePath()} (or set WAIHU_DATA_KEY) first.`,
+      );
+    }
     const ring = dataKeyRing(true);
     const missing = trailer.keyIds.filter((id) => !ring.byId.has(id));
     if (missing.length) {
