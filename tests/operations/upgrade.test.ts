@@ -59,7 +59,8 @@ describe(`upgrading from the previous release (v${previous.version})`, () => {
 
   it('keeps every row of the previous release', async () => {
     const now = await tableRowCounts(target.url);
-    for (const [table, rows] of Object.entries(previous.rows)) expect(now[table], table).toBe(rows);
+    // At least: a migration may add rows (defaults), never lose them.
+    for (const [table, rows] of Object.entries(previous.rows)) expect(now[table], table).toBeGreaterThanOrEqual(rows);
   });
 
   it("decrypts the previous release's phones with its data key", async () => {
@@ -101,12 +102,14 @@ describe(`upgrading from the previous release (v${previous.version})`, () => {
       take: 30,
       orderBy: { id: 'asc' },
     });
+    // A fixed working day (Wednesday 10:00 in Shanghai): the demo's holidays cannot interfere.
+    const AT = new Date('2026-11-25T02:00:00Z');
     const admissions = [];
     for (const c of fresh) {
-      const a = await admit(task, c.id, 'predictive');
+      const a = await admit(task, c.id, 'predictive', AT);
       admissions.push(a);
       if (a.ok) {
-        expect(await admit(task, c.id, 'predictive')).toMatchObject({ ok: false, reason: 'activeAttempt' });
+        expect(await admit(task, c.id, 'predictive', AT)).toMatchObject({ ok: false, reason: 'activeAttempt' });
         break;
       }
     }
@@ -121,7 +124,7 @@ describe(`upgrading from the previous release (v${previous.version})`, () => {
     } finally {
       await client.end();
     }
-    expect(await prisma.auditLog.count()).toBe(previous.rows.AuditLog);
+    expect(await prisma.auditLog.count()).toBeGreaterThanOrEqual(previous.rows.AuditLog ?? 0);
   });
 });
 
