@@ -50,11 +50,12 @@ const post = (path: string, headers: Record<string, string>, body: BodyInit = 'x
 
 describe('cross-site request forgery (real HTTP, the real middleware stack)', () => {
   it('a signed-in form post from our own page works: by Origin, by Sec-Fetch-Site, or by Referer alone', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { origin: server.base },
       { 'sec-fetch-site': 'same-origin' },
       { referer: `${server.base}/config/users?tab=1` },
-    ]) {
+    ];
+    for (const headers of cases) {
       const response = await post('/echo', headers);
       expect(response.status, JSON.stringify(headers)).toBe(200);
       expect(await response.json()).toEqual({ bytes: 3, login });
@@ -62,14 +63,15 @@ describe('cross-site request forgery (real HTTP, the real middleware stack)', ()
   });
 
   it('a post from another site is refused with 403 and says why, whichever header betrays it', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { origin: `http://127.0.0.1:1` },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
       { referer: 'https://evil.example/page' },
-    ]) {
+    ];
+    for (const headers of cases) {
       const response = await post('/echo', headers);
       expect(response.status, JSON.stringify(headers)).toBe(403);
       expect(await response.text()).toMatch(/^Cross-site request refused: this form was not sent from a page of this site/);
