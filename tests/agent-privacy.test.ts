@@ -15,8 +15,10 @@ import { changeProjectRules, createProject } from '../app/modules/projects/proje
 import { createQuestionnaire, publish } from '../app/modules/questionnaires/questionnaires.server';
 import { TaskInputSchema } from '../app/modules/tasks/task-schema';
 import { createTask, transitionTask } from '../app/modules/tasks/tasks.server';
+import { createInstallation, saveConfig, setEnabled } from '../app/plugins/installations.server';
 import { createSimSwitch } from '../app/telephony/sim/sim-switch';
 import { insertUser, request } from './helpers';
+import { startNotifyStandIn } from './notify-stand-in';
 import { routeFiles, routeUrl } from './route-permissions';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 5).toString('base64');
@@ -87,9 +89,10 @@ describe('an agent never receives a full phone number', () => {
 });
 
 // Issue 12, item 4: an agent's browser never receives a full phone number or a sensitive value.
-// A real call cycle on the sim switch — ready, screen-pop, script, product link, hold, hang-up,
-// wrap-up with a callback, the callback list — with the agent's live stream open throughout;
-// then every loader and action the agent may reach, with the real ids of that call. Everything
+// A real call cycle on the sim switch — ready, screen-pop, script, product link (really sent
+// through a notify plugin), hold, hang-up, wrap-up with a callback, the callback list, the next
+// preview contact — with the agent's live stream open throughout; then every loader and action
+// the agent may reach, with the real ids of that call. Everything
 // the agent received is scanned for the contacts' phones (national and E.164, with or without
 // separators) and the values of every field the template marks sensitive.
 
@@ -113,6 +116,8 @@ let taskId = '';
 let agentId = '';
 let cookie = '';
 let productId = '';
+let groupId = '';
+let standIn: Awaited<ReturnType<typeof startNotifyStandIn<{ to: string; text: string }>>>;
 
 beforeAll(async () => {
   const actor = { id: null, name: 'supervisor' };
@@ -144,9 +149,15 @@ beforeAll(async () => {
   const agent = await insertUser('agent');
   agentId = agent.id;
   cookie = (await createSession(request('/login'), agentId)).split(';')[0]!;
+  // A notify plugin, so the product link is really sent (the gateway, not the agent, gets the number).
+  standIn = await startNotifyStandIn('/sms');
+  const notify = await createInstallation(actor, 'webhook-notify', 'SMS');
+  await saveConfig(actor, notify.id, { url: standIn.url, secret: 'privacy-test-secret-1234' });
+  await setEnabled(actor, notify.id, true);
   const group = await prisma.skillGroup.create({
     data: { name: `privacy-${callProjectId}`, members: { create: [{ userId: agentId, proficiency: 3 }] } },
   });
+  groupId = group.id;
   const questionnaire = await createQuestionnaire(actor, { projectId: callProjectId, name: '回访', starter: 'sales' });
   const version = await publish(actor, questionnaire.id, { revision: 0 });
   const task = await createTask(
@@ -166,6 +177,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await standIn?.close();
   await closeLive();
 });
 
@@ -255,7 +267,10 @@ describe('an agent never receives a full phone number or a sensitive value', () 
       await take('script', script);
       const responseId = (JSON.parse(script) as { responseId?: string; response?: { id?: string } }).responseId;
       if (responseId) await take('script back', receive('agent.script.ts', 'action', {}, { intent: 'back', responseId }));
-      await take('product link', receive('agent.links.ts', 'action', {}, { attemptId, productId }));
+      const link = await receive('agent.links.ts', 'action', {}, { attemptId, productId });
+      await take('product link', link);
+      expect(JSON.parse(link)).toMatchObject({ ok: true });
+      expect(standIn.received.at(-1)?.to).toMatch(/13813570\d{3}$/);
       await take('hold', receive('agent.call.ts', 'action', {}, { action: 'hold' }));
       await take('heartbeat', receive('agent.state.ts', 'action', {}, { intent: 'heartbeat' }));
       await take('hang up', receive('agent.call.ts', 'action', {}, { action: 'hangup' }));
@@ -280,7 +295,25 @@ describe('an agent never receives a full phone number or a sensitive value', () 
       const callbacks = await receive('agent.callbacks.ts', 'loader', {});
       await take('callbacks', callbacks);
       expect(callbacks).toContain(contactId);
-      await take('preview', receive('agent.preview.ts', 'loader', {}, undefined, `?taskId=${taskId}`));
+      // Preview mode shows the next contact's profile before any call: the predictive task pauses,
+      // a preview task for the same agents starts.
+      await transitionTask({ name: 't' }, taskId, 'pause', '改预览');
+      const preview = await createTask(
+        { name: 't' },
+        TaskInputSchema.parse({
+          projectId: callProjectId,
+          name: '预览',
+          condition: { combinator: 'and', rules: [] },
+          channel: 'agent',
+          dialMode: 'preview',
+          skillGroupIds: [groupId],
+        }),
+      );
+      await transitionTask({ name: 't' }, preview.id, 'start');
+      await take('ready again', receive('agent.state.ts', 'action', {}, { intent: 'ready' }));
+      const next = await receive('agent.preview.ts', 'loader', {}, undefined, `?taskId=${preview.id}`);
+      await take('preview', next);
+      expect(next).toContain('"phoneMasked":"138****000');
       // A moment for the last live events (state, callback) to arrive.
       await new Promise((r) => setTimeout(r, 500));
     } finally {
