@@ -25,6 +25,13 @@ const EnvSchema = z.object({
   WAIHU_DEMO_CRM_SECRET: z.string().min(16).optional(),
   /** Bearer token for /metrics from other hosts (loopback needs none); unset: loopback only. */
   WAIHU_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Largest request body (bytes) for form posts and JSON; import uploads and the contacts API have their own. */
+  WAIHU_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string };

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logContext } from '../app/utils/logger.server';
-import { requestIds, sameOriginMutations } from './web';
+import { requestIds, sameOriginMutations, trustProxyValue } from './web';
 
 let base = '';
 let close: () => void;
@@ -35,7 +35,7 @@ describe('cross-site request forgery guard', () => {
   it('refuses a post from another site, by Origin or by Sec-Fetch-Site', async () => {
     const byOrigin = await fetch(`${base}/config/users`, { method: 'POST', headers: { origin: 'https://evil.example' } });
     expect(byOrigin.status).toBe(403);
-    expect(await byOrigin.text()).toBe('Cross-site request refused');
+    expect(await byOrigin.text()).toMatch(/^Cross-site request refused: /);
     expect((await fetch(`${base}/logout`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
   });
 
@@ -62,5 +62,17 @@ describe('request ids', () => {
     expect(await kept.json()).toEqual({ reqId: 'lb-7f3a.42' });
     const replaced = await fetch(`${base}/whoami`, { headers: { 'x-request-id': 'x'.repeat(200) } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('WAIHU_TRUST_PROXY', () => {
+  it('takes true/false and hop counts as Express means them, and addresses as a list', () => {
+    expect(trustProxyValue('true')).toBe(true);
+    expect(trustProxyValue('false')).toBe(false);
+    expect(trustProxyValue('1')).toBe(1);
+    expect(trustProxyValue('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
+    // The example in docs/operations.md used to stop the server from starting.
+    for (const value of ['true', '1', 'loopback'])
+      expect(() => express().set('trust proxy', trustProxyValue(value))).not.toThrow();
   });
 });

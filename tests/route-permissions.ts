@@ -37,3 +37,14 @@ export async function findUndeclaredRoutes(dir: string): Promise<RouteProblem[]>
   }
   return problems;
 }
+
+/** The address a route file answers at (Remix flat routes), with its params filled in. */
+export function routeUrl(file: string, params: Record<string, string>): string {
+  const segments = file
+    .replace(/\.(ts|tsx)$/, '')
+    .replaceAll('[.]', '\u0000')
+    .split('.')
+    .filter((s) => s !== '_app' && s !== '_index')
+    .map((s) => (s.startsWith('$') ? (params[s.slice(1)] ?? 'x') : s).replaceAll('\u0000', '.'));
+  return `/${segments.join('/')}`;
+}

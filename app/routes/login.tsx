@@ -7,7 +7,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { withPermission } from '../modules/auth/guard.server';
 import { attemptLogin } from '../modules/auth/login.server';
 import { homePath } from '../modules/auth/permissions';
-import { clientIp, createSession } from '../modules/auth/session.server';
+import { clientIp, createSession, destroySession } from '../modules/auth/session.server';
 import type { loader as rootLoader } from '../root';
 import { readForm } from '../utils/forms';
 
@@ -34,6 +34,9 @@ export const action = withPermission('public', async ({ request }) => {
       retryAfterSeconds: result.reason === 'throttled' ? result.retryAfterSeconds : 0,
     };
   }
+  // A fresh session id at every sign-in, and whatever session the browser brought is ended
+  // (session fixation: a planted or left-over cookie never becomes the signed-in one).
+  await destroySession(request);
   const cookie = await createSession(request, result.userId);
   return redirect(safeRedirect(parsed.data.redirectTo, '/'), { headers: { 'Set-Cookie': cookie } });
 });

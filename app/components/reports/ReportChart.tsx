@@ -67,7 +67,7 @@ export function ReportChart({ result }: { result: ReportResult }) {
             {
               type: 'pie',
               radius: ['40%', '70%'],
-              data: (main?.rows ?? []).map((r) => ({ name: String(r.disposition), value: r.count })),
+              data: (main?.rows ?? []).map((r) => ({ name: String(r.label ?? r.disposition), value: r.count })),
             },
           ],
         };

@@ -1,6 +1,6 @@
 import { Card, Col, Form, Input, InputNumber, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type Channel, ROBOT_QUESTION_TYPES, TRANSFER_RULES } from '../../modules/tasks/task-schema';
+import { type Channel, ROBOT_MAX_LINES, ROBOT_QUESTION_TYPES, TRANSFER_RULES } from '../../modules/tasks/task-schema';
 
 type Option = { value: string; label: string };
 
@@ -29,12 +29,17 @@ export function ChannelSettings({
             ))}
           </Row>
           <Row gutter={16}>
-            <Col span={8}>
+            <Col span={6}>
               <Form.Item name={['robot', 'maxRetries']} label={t('tasks.form.maxRetries')}>
                 <InputNumber min={0} max={5} style={{ width: '100%' }} />
               </Form.Item>
             </Col>
-            <Col span={8}>
+            <Col span={6}>
+              <Form.Item name={['robot', 'lines']} label={t('tasks.form.robotLines')} tooltip={t('tasks.form.robotLinesHelp')}>
+                <InputNumber min={1} max={ROBOT_MAX_LINES} style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
               <Form.Item name={['robot', 'transferRule']} label={t('tasks.form.transferRule')}>
                 <Select
                   optionFilterProp="label"
@@ -42,7 +47,7 @@ export function ChannelSettings({
                 />
               </Form.Item>
             </Col>
-            <Col span={8}>
+            <Col span={6}>
               <Form.Item name={['robot', 'transferSkillGroupId']} label={t('tasks.form.transferGroup')}>
                 <Select optionFilterProp="label" allowClear options={groupOptions} />
               </Form.Item>

@@ -158,7 +158,7 @@ export function TaskForm({
         priority: initial.priority,
         pacing: initial.pacing,
         callerId: initial.callerId,
-        robot: initial.robot ?? { prompts: {}, maxRetries: 2, transferRule: 'onRequest', transferSkillGroupId: null },
+        robot: initial.robot ?? { prompts: {}, maxRetries: 2, lines: 10, transferRule: 'onRequest', transferSkillGroupId: null },
         online: initial.online ?? { notifyInstallationId: null, template: t('tasks.form.defaultTemplate'), linkValidDays: 7 },
         assignment: {
           mode: initial.assignment.mode,

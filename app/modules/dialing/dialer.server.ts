@@ -83,6 +83,7 @@ function engineTask(t: RunningTask, carrier: Carrier): EngineTask | null {
             versionId: t.questionnaireVersionId,
             settings: { maxRetries: t.robot.maxRetries, transferRule: t.robot.transferRule, prompts: t.robot.prompts },
             transferGroupIds: t.robot.transferSkillGroupId ? [t.robot.transferSkillGroupId] : t.skillGroupIds,
+            lines: t.robot.lines,
           }
         : null,
   };

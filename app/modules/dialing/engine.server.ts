@@ -55,11 +55,8 @@ export interface EngineTask extends DialTask {
   callerIdPool?: PoolNumber[];
   noAnswerTimeoutSec: number;
   /** Robot tasks: the questionnaire version the robot runs and its settings. */
-  robot?: { versionId: string; settings: RobotSettings; transferGroupIds: string[] } | null;
+  robot?: { versionId: string; settings: RobotSettings; transferGroupIds: string[]; lines: number } | null;
 }
-
-/** Robot lines per task at once (robots need no agents; the trunks' channels still apply). */
-export const ROBOT_LINES = 10;
 
 interface Live {
   task: EngineTask;
@@ -191,7 +188,7 @@ export class DialerEngine {
     const counts = robot ? { ready: 0, busy: 0 } : await agentCounts(task.skillGroupIds);
     const ringing = this.ringing(task.id);
     const decided = robot
-      ? Math.max(0, ROBOT_LINES - this.ofTask(task.id))
+      ? Math.max(0, (task.robot?.lines ?? 0) - this.ofTask(task.id))
       : pacer.decide({ now: this.now(), readyAgents: counts.ready, busyAgents: counts.busy, callsRinging: ringing });
     // A monitoring circuit breaker may cap the task's lines per agent below what the pacer wants.
     const cap = robot ? null : await pacingCap(task.id);

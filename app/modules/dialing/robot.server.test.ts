@@ -1,11 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { createSimSwitch } from '../../telephony/sim/sim-switch';
 import { importFromApi } from '../lists/api-import.server';
 import { customField, FIXED_FIELDS } from '../lists/field-template';
 import { createProject } from '../projects/projects.server';
 import { createQuestionnaire, publish } from '../questionnaires/questionnaires.server';
+import { TaskInputSchema } from '../tasks/task-schema';
+import { createTask, transitionTask } from '../tasks/tasks.server';
+import { startDialer } from './dialer.server';
+import { closeLive } from './live.server';
 import { keysToAnswer, robotPrompt, runRobotCall } from './robot.server';
+import { callableProject } from './testing.server';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 13).toString('base64');
 const actor = { name: 'supervisor' };
@@ -98,4 +103,56 @@ describe('a robot call on the sim switch', () => {
     });
     expect(response.attemptId).toBe(callId);
   }, 30_000);
+});
+
+afterAll(closeLive);
+
+describe('a robot task', () => {
+  it('runs as many calls at once as its lines setting allows, no more', async () => {
+    const project = await callableProject(actor, '机器人并发');
+    await importFromApi(
+      project.id,
+      'k',
+      Array.from({ length: 12 }, (_, i) => ({ name: `客户${i}`, phone: `1391114${String(i).padStart(4, '0')}`, age: 70 })),
+    );
+    const q = await createQuestionnaire(actor, { projectId: project.id, name: '提醒', starter: 'returnVisit' });
+    const version = await publish(actor, q.id, { revision: 0 });
+    const task = await createTask(
+      actor,
+      TaskInputSchema.parse({
+        projectId: project.id,
+        name: '机器人 · 3 线',
+        condition: { combinator: 'and', rules: [] },
+        channel: 'robot',
+        questionnaireVersionId: version.id,
+        robot: { lines: 3, transferRule: 'never' },
+      }),
+    );
+    await transitionTask(actor, task.id, 'start');
+    // Every call rings for a long time, so the lines stay taken while we watch.
+    const dialer = await startDialer({
+      dialerId: 'robot-lines',
+      autoAgents: false,
+      softswitch: createSimSwitch({
+        profile: { answer: 0, busy: 0, noAnswer: 1, machine: 0, invalid: 0, ringMeanSec: 600, talkMeanSec: 60 },
+        trunks: [
+          { id: 'sim-e1-a', capacity: 30 },
+          { id: 'sim-e1-b', capacity: 30 },
+        ],
+        timeScale: 1,
+        seed: 3,
+      }),
+    });
+    try {
+      const inFlight = () => prisma.callAttempt.count({ where: { taskId: task.id, endedAt: null } });
+      await expect.poll(inFlight, { timeout: 20_000, interval: 250 }).toBe(3);
+      // Several pacing rounds later the robot still holds three lines and has placed no fourth call.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(await inFlight()).toBe(3);
+      expect(await prisma.callAttempt.count({ where: { taskId: task.id } })).toBe(3);
+      expect(dialer.engine.inFlight()).toBe(3);
+    } finally {
+      await dialer.stop();
+    }
+  }, 40_000);
 });

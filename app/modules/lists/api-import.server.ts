@@ -8,8 +8,7 @@ import { prepare, writeBatch } from './imports.server';
 import { applyProjectTagRules } from './tag-rules.server';
 
 export const MAX_API_BATCH = 10_000;
-/** 10 000 contacts of a few kilobytes each fit with room to spare; more is refused unread (413). */
-export const MAX_API_BODY_BYTES = 64 * 1024 * 1024;
+export { MAX_API_BODY_BYTES } from '../../utils/body-limits';
 
 /** The item as text for the rejection report; one nested too deep to serialise is reported, not thrown. */
 function itemText(item: unknown): string | null {

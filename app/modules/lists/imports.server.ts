@@ -5,6 +5,7 @@ import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import type { Prisma } from '../../generated/prisma/client';
 import { sendJob } from '../../jobs/boss.server';
+import { MAX_UPLOAD_BYTES } from '../../utils/body-limits';
 import { encryptString } from '../../utils/data-key.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { getProject } from '../projects/projects.server';
@@ -588,8 +589,6 @@ export async function rejectionReport(importId: string, describe: (error: FieldE
   ]);
   return sheet(format, ['line', ...job.headers, 'errors'], table);
 }
-
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** Streams a request body to the uploads folder, refusing more than MAX_UPLOAD_BYTES; returns the token. */
 export async function receiveUpload(body: ReadableStream<Uint8Array> | null, fileName: string): Promise<string> {

@@ -2,6 +2,7 @@ import { prisma } from '../../db/prisma.server';
 import { Prisma } from '../../generated/prisma/client';
 import { versionStats } from '../questionnaires/stats.server';
 import { agentAggregates } from './agent-aggregates.server';
+import { dispositionLabels } from './disposition-labels.server';
 import { AGENT_SCOPED, type ReportFilters, type ReportName } from './filters';
 import type { ReportResult, ReportTable } from './report-types';
 import { localDay, localHour, scopeWhere } from './scope.server';
@@ -89,14 +90,25 @@ async function volume(f: ReportFilters): Promise<ReportResult> {
   return { name: 'volume', notes: [], tables: [table('byDay', 'day', days), table('byHour', 'hourOfDay', byHour)] };
 }
 
-async function dispositions(f: ReportFilters): Promise<ReportResult> {
+async function dispositions(f: ReportFilters, language: string): Promise<ReportResult> {
   const agentRows = byAgent(f);
   const count = Prisma.raw(agentRows ? 'sum(calls)' : 'sum(attempts)');
   const from = Prisma.raw(agentRows ? '"RollupAgentHour"' : '"RollupTaskHour"');
-  const rows = await prisma.$queryRaw<{ disposition: string; outcome: string; count: number }[]>`
-    SELECT r."dispositionCode" AS disposition, r.outcome, ${count}::int AS count
+  const perProject = await prisma.$queryRaw<{ projectId: string; disposition: string; outcome: string; count: number }[]>`
+    SELECT r."projectId"::text AS "projectId", r."dispositionCode" AS disposition, r.outcome, ${count}::int AS count
       FROM ${from} r WHERE ${scopeWhere(f, { agentColumn: agentRows })} AND r."dispositionCode" <> ''
-     GROUP BY 1, 2 ORDER BY 3 DESC, 1`;
+     GROUP BY 1, 2, 3`;
+  const label = await dispositionLabels([...new Set(perProject.map((r) => r.projectId))], language);
+  // One row per code, label and outcome class: projects that share a code and its label share a row.
+  const merged = new Map<string, { disposition: string; label: string; outcome: string; count: number }>();
+  for (const r of perProject) {
+    const row = { disposition: r.disposition, label: label(r.projectId, r.disposition), outcome: r.outcome, count: 0 };
+    const key = JSON.stringify([row.disposition, row.label, row.outcome]);
+    const into = merged.get(key) ?? row;
+    into.count += r.count;
+    merged.set(key, into);
+  }
+  const rows = [...merged.values()].sort((a, b) => b.count - a.count || a.disposition.localeCompare(b.disposition));
   const total = rows.reduce((s, r) => s + r.count, 0);
   return {
     name: 'dispositions',
@@ -105,6 +117,7 @@ async function dispositions(f: ReportFilters): Promise<ReportResult> {
       {
         key: 'dispositions',
         columns: [
+          { key: 'label', kind: 'text' },
           { key: 'disposition', kind: 'text' },
           { key: 'outcome', kind: 'text' },
           { key: 'count', kind: 'int' },
@@ -325,7 +338,7 @@ export function runReport(f: ReportFilters, language = 'zh-CN'): Promise<ReportR
   const reports: Record<ReportName, () => Promise<ReportResult>> = {
     funnel: () => funnel(f),
     volume: () => volume(f),
-    dispositions: () => dispositions(f),
+    dispositions: () => dispositions(f, language),
     agents: () => agents(f),
     lines: () => lines(f),
     questionnaire: () => questionnaire(f, language),

@@ -8,6 +8,7 @@ export const ASSIGNMENT_MODES = ['pool', 'even', 'segments', 'formula', 'manual'
 export const CALLER_ID_STRATEGIES = ['roundRobin', 'sameAreaCode', 'fixed'] as const;
 export const TRANSFER_RULES = ['never', 'onRequest', 'onFailure', 'always'] as const;
 export const ROBOT_QUESTION_TYPES = ['single', 'yesNo', 'number', 'text', 'identity'] as const;
+export const ROBOT_MAX_LINES = 2000;
 export type Channel = (typeof CHANNELS)[number];
 export type DialMode = (typeof DIAL_MODES)[number];
 export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];
@@ -57,6 +58,8 @@ export const CallerIdSchema = z.object({
 export const RobotSchema = z.object({
   prompts: z.partialRecord(z.enum(ROBOT_QUESTION_TYPES), z.string().max(500)).default({}),
   maxRetries: z.number().int().min(0).max(5).default(2),
+  /** Calls the robot runs at once for this task (no agents needed; the trunks' channels still apply). */
+  lines: z.number().int().min(1).max(ROBOT_MAX_LINES).default(10),
   transferRule: z.enum(TRANSFER_RULES).default('onRequest'),
   transferSkillGroupId: z.string().uuid().nullable().default(null),
 });
