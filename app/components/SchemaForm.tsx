@@ -56,16 +56,27 @@ export function SchemaForm(props: SchemaFormProps) {
 }
 
 /** Server field errors (dotted paths) as an RJSF error schema. */
+// Field names the server refuses (ADR 113): never walked into, or `node[key]` would reach
+// Object.prototype and every object in the page would grow an `__errors`.
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function toErrorSchema(errors: Record<string, string>): ErrorSchema {
   const out: Record<string, unknown> = {};
+  const formErrors: string[] = [];
   for (const [path, message] of Object.entries(errors)) {
     if (path === '_form' || path === 'intent') continue;
+    const keys = path.split('.');
+    if (keys.some((k) => UNSAFE_KEYS.has(k))) {
+      formErrors.push(`${path}: ${message}`);
+      continue;
+    }
     let node = out;
-    for (const key of path.split('.')) {
-      node[key] ??= {};
+    for (const key of keys) {
+      if (!Object.hasOwn(node, key)) node[key] = {};
       node = node[key] as Record<string, unknown>;
     }
     node.__errors = [message];
   }
+  if (formErrors.length) out.__errors = formErrors;
   return out as ErrorSchema;
 }

@@ -107,7 +107,11 @@ export default function PluginInstallationPage() {
   useEffect(() => {
     if (fetcher.state !== 'idle' || !result || !('ok' in result)) return;
     if (!result.ok) {
-      void message.error(result.errors._form ?? t('plugins.configInvalid'));
+      // The first field error in words too: a field the form does not show (an unknown one) has no other place.
+      const [field] = Object.entries(result.errors).filter(([k]) => k !== '_form');
+      void message.error(
+        result.errors._form ?? (field ? `${t('plugins.configInvalid')} — ${field[0]}: ${field[1]}` : t('plugins.configInvalid')),
+      );
       return;
     }
     if (result.intent === 'healthCheck' && result.health) {

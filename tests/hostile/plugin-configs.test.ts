@@ -299,3 +299,15 @@ describe('plugin config edge cases, one by one', () => {
     expect(entry.details).toMatchObject({ dropped: ['retired'] });
   });
 });
+
+describe('the config form shows the refusal', () => {
+  it('errors on "__proto__" or "constructor" fields land at the top of the form, and pollute no prototype', async () => {
+    const { toErrorSchema } = await import('../../app/components/SchemaForm');
+    // A computed ['__proto__'] key is an own field, as JSON.parse makes it.
+    const schema = toErrorSchema({ 'gateways.0.name': 'bad name', constructor: 'not allowed', ['__proto__']: 'not allowed' });
+    expect(({} as Record<string, unknown>).__errors).toBeUndefined();
+    expect((Object as unknown as Record<string, unknown>).__errors).toBeUndefined();
+    expect(schema).toMatchObject({ gateways: { 0: { name: { __errors: ['bad name'] } } } });
+    expect((schema as { __errors?: string[] }).__errors).toEqual(['constructor: not allowed', '__proto__: not allowed']);
+  });
+});
