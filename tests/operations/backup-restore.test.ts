@@ -170,6 +170,13 @@ describe('a backup that cannot be restored is refused, and the target stays empt
     }
   });
 
+  it('a gzip file cut short', async () => {
+    const bytes = fs.readFileSync(file);
+    const cut = path.join(dir, 'cut.backup.gz');
+    fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    await expect(restoreBackup(sourceUrl, cut)).rejects.toThrow(/cannot be read after line \d+|incomplete/);
+  });
+
   it('a file that is not a backup, and a missing file', async () => {
     const junk = path.join(dir, 'junk.backup');
     fs.writeFileSync(junk, 'PGDMP\u0000binary');
