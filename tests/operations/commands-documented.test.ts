@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 
 const scripts = Object.keys((JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts);
 const guide = fs.readFileSync('docs/operations.md', 'utf8');
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('docs/operations.md', () => {
   it('lists every npm run command of package.json', () => {
     // `npm run test` must not count as listed because `npm run test:unit` is.
-    const missing = scripts.filter((name) => !new RegExp(`npm run ${escape(name)}(?![\\w:-])`).test(guide));
+    const missing = scripts.filter((name) => !new RegExp(`npm run ${literal(name)}(?![\\w:-])`).test(guide));
     expect(missing, 'add these to the table "Every `npm run` command" in docs/operations.md').toEqual([]);
   });
 
