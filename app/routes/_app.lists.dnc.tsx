@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { useUrlFilters } from '../components/useUrlFilters';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { visibleProjectIds } from '../modules/auth/project-access';
 import { clientIp } from '../modules/auth/session.server';
 import { addToDnc, listDnc, removeFromDnc } from '../modules/lists/dnc.server';
 import { listProjects } from '../modules/projects/projects.server';
@@ -14,7 +15,7 @@ const PAGE_SIZE = 50;
 
 export const loader = withPermission('lists.view', async ({ request, user }) => {
   const page = z.coerce.number().int().min(1).catch(1).parse(new URL(request.url).searchParams.get('page'));
-  const [entries, projects] = await Promise.all([listDnc({ page, pageSize: PAGE_SIZE }), listProjects()]);
+  const [entries, projects] = await Promise.all([listDnc({ page, pageSize: PAGE_SIZE }), listProjects(visibleProjectIds(user))]);
   return {
     ...entries,
     page,

@@ -5,6 +5,7 @@ import { STATUS_COLOR } from '../components/tasks/status';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { visibleProjectIds, visibleProjectsWhere } from '../modules/auth/project-access';
 import { TASK_STATUSES } from '../modules/tasks/lifecycle';
 import { listTasks } from '../modules/tasks/tasks.server';
 import { formatDateTime } from '../utils/format';
@@ -17,9 +18,14 @@ export const loader = withPermission('tasks.view', async ({ request, user }) => 
   return {
     tasks: await listTasks({
       projectId: valid(projectId),
+      visible: visibleProjectIds(user),
       status: (TASK_STATUSES as readonly string[]).includes(status ?? '') ? status : undefined,
     }),
-    projects: await prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } }),
+    projects: await prisma.project.findMany({
+      where: visibleProjectsWhere(user),
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, name: true },
+    }),
     canManage: can(user.role, 'tasks.manage'),
     timeZone: user.timeZone,
   };
