@@ -1,0 +1,264 @@
+// Cross-project access (issue 12, item 4; ADR 106): a supervisor given project A is answered
+// "not found" for project B by every route that takes a project, task, questionnaire, contact or
+// import id — and the same request for A succeeds, so each denial is the scoping at work.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../app/db/prisma.server';
+import { createSession } from '../app/modules/auth/session.server';
+import { importFromApi } from '../app/modules/lists/api-import.server';
+import { createApiKey } from '../app/modules/lists/api-keys.server';
+import { createProject } from '../app/modules/projects/projects.server';
+import { createQuestionnaire } from '../app/modules/questionnaires/questionnaires.server';
+import { TaskInputSchema } from '../app/modules/tasks/task-schema';
+import { createTask } from '../app/modules/tasks/tasks.server';
+import { createUser, setProjectAccess } from '../app/modules/users/users.server';
+import * as listsIndex from '../app/routes/_app.lists._index';
+import * as projectsIndex from '../app/routes/_app.projects._index';
+import * as projectLayout from '../app/routes/_app.projects.$projectId';
+import * as projectPage from '../app/routes/_app.projects.$projectId._index';
+import * as contactsPage from '../app/routes/_app.projects.$projectId.contacts';
+import * as importPage from '../app/routes/_app.projects.$projectId.import';
+import * as projectKeys from '../app/routes/_app.projects.$projectId.keys';
+import * as projectProducts from '../app/routes/_app.projects.$projectId.products';
+import * as projectTags from '../app/routes/_app.projects.$projectId.tags';
+import * as questionnairesIndex from '../app/routes/_app.questionnaires._index';
+import * as questionnairePage from '../app/routes/_app.questionnaires.$questionnaireId._index';
+import * as questionnaireStats from '../app/routes/_app.questionnaires.$questionnaireId.stats';
+import * as tasksIndex from '../app/routes/_app.tasks._index';
+import * as taskPage from '../app/routes/_app.tasks.$taskId';
+import * as newTask from '../app/routes/_app.tasks.new';
+import * as apiContacts from '../app/routes/api.v1.projects.$projectId.contacts';
+import * as contactPhone from '../app/routes/projects.$projectId.contacts.$contactId.phone';
+import * as contactJson from '../app/routes/projects.$projectId.contacts.$contactId[.]json';
+import * as contactsExport from '../app/routes/projects.$projectId.contacts.export';
+import * as contactSave from '../app/routes/projects.$projectId.contacts.save';
+import * as rejections from '../app/routes/projects.$projectId.imports.$importId.rejections';
+import * as upload from '../app/routes/projects.$projectId.upload';
+import * as versionExport from '../app/routes/questionnaires.$questionnaireId.versions.$versionId.export';
+import { insertUser, request, TEST_PASSWORD } from './helpers';
+
+process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+
+type Handler = (args: { request: Request; params: Record<string, string>; context: unknown }) => Promise<unknown>;
+type Side = {
+  projectId: string;
+  contactId: string;
+  taskId: string;
+  questionnaireId: string;
+  versionId: string;
+  importId: string;
+};
+
+const actor = { id: null, name: 'test' };
+const A = {} as Side;
+const B = {} as Side;
+let scopedId = '';
+let scoped = '';
+let everyProject = '';
+let admin = '';
+
+async function side(name: string, phone: string): Promise<Side> {
+  const project = await createProject(actor, { name, type: 'returnVisit', description: '' });
+  await importFromApi(project.id, 'k', [{ name: `${name}客户`, phone }]);
+  const contact = await prisma.contact.findFirstOrThrow({ where: { projectId: project.id } });
+  const task = await createTask(
+    actor,
+    TaskInputSchema.parse({
+      projectId: project.id,
+      name: `${name}任务`,
+      condition: { combinator: 'and', rules: [] },
+      channel: 'agent',
+      dialMode: 'preview',
+      assignment: { mode: 'even' },
+    }),
+  );
+  const q = await createQuestionnaire(actor, { projectId: project.id, name: `${name}问卷` });
+  const version = await prisma.questionnaireVersion.create({
+    data: {
+      questionnaireId: q.id,
+      version: 1,
+      graph: (await prisma.questionnaire.findUniqueOrThrow({ where: { id: q.id } })).draft as object,
+    },
+  });
+  const job = await prisma.contactImport.create({
+    data: { projectId: project.id, fileName: 'a.csv', filePath: '/nonexistent', format: 'csv', mapping: {} },
+  });
+  return {
+    projectId: project.id,
+    contactId: String(contact.id),
+    taskId: task.id,
+    questionnaireId: q.id,
+    versionId: version.id,
+    importId: job.id,
+  };
+}
+
+async function cookieOf(userId: string) {
+  return (await createSession(request('/login'), userId)).split(';')[0]!;
+}
+
+beforeAll(async () => {
+  Object.assign(A, await side('甲', '13700000001'));
+  Object.assign(B, await side('乙', '13700000002'));
+  const { user } = await createUser(
+    actor,
+    { login: 'sup-a', displayName: 'A', role: 'supervisor', locale: null, timeZone: 'Asia/Shanghai' },
+    TEST_PASSWORD,
+    { allProjects: false, projectIds: [A.projectId] },
+  );
+  scopedId = user.id;
+  scoped = await cookieOf(user.id);
+  // Created without a choice (the seed, the command line): sees every project.
+  const all = await createUser(
+    actor,
+    { login: 'sup-all', displayName: 'All', role: 'supervisor', locale: null, timeZone: 'Asia/Shanghai' },
+    TEST_PASSWORD,
+  );
+  everyProject = await cookieOf(all.user.id);
+  // Only administrators unmask phone numbers, and they see every project: the URL is still checked.
+  admin = await cookieOf((await insertUser('admin')).id);
+});
+
+/** The HTTP status a route answers (a thrown Response included; a plain object is 200). */
+async function status(
+  handler: unknown,
+  params: Record<string, string>,
+  init: { cookie: string; method?: string; body?: unknown; path?: string },
+): Promise<number> {
+  const req = request(init.path ?? '/x', {
+    method: init.method ?? 'GET',
+    cookie: init.cookie,
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
+  });
+  try {
+    const result = await (handler as Handler)({ request: req, params, context: {} });
+    return result instanceof Response ? result.status : 200;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown.status;
+    throw thrown;
+  }
+}
+
+/** [name, handler, params of a side, request] for every id-taking route; all must deny B. */
+const ROUTES: [string, unknown, (s: Side) => Record<string, string>, { method?: string; body?: unknown; path?: string }][] = [
+  ['project layout', projectLayout.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['project page', projectPage.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['project page action', projectPage.action, (s) => ({ projectId: s.projectId }), { method: 'POST', body: {} }],
+  ['contacts page', contactsPage.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['contacts bulk action', contactsPage.action, (s) => ({ projectId: s.projectId }), { method: 'POST', body: {} }],
+  ['contact json', contactJson.loader, (s) => ({ projectId: s.projectId, contactId: s.contactId }), {}],
+  ['contacts export', contactsExport.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['contact save', contactSave.action, (s) => ({ projectId: s.projectId }), { method: 'POST', body: {} }],
+  ['import page', importPage.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['import action', importPage.action, (s) => ({ projectId: s.projectId }), { method: 'POST', body: {} }],
+  ['upload', upload.action, (s) => ({ projectId: s.projectId }), { method: 'POST', path: '/x?fileName=a.csv' }],
+  ['rejections', rejections.loader, (s) => ({ projectId: s.projectId, importId: s.importId }), {}],
+  ['api keys', projectKeys.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['products', projectProducts.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['project tags', projectTags.loader, (s) => ({ projectId: s.projectId }), {}],
+  ['task page', taskPage.loader, (s) => ({ taskId: s.taskId }), {}],
+  ['task action', taskPage.action, (s) => ({ taskId: s.taskId }), { method: 'POST', body: {} }],
+  ['questionnaire page', questionnairePage.loader, (s) => ({ questionnaireId: s.questionnaireId }), {}],
+  [
+    'questionnaire action',
+    questionnairePage.action,
+    (s) => ({ questionnaireId: s.questionnaireId }),
+    { method: 'POST', body: {} },
+  ],
+  ['questionnaire stats', questionnaireStats.loader, (s) => ({ questionnaireId: s.questionnaireId }), {}],
+  [
+    'questionnaire version export',
+    versionExport.loader,
+    (s) => ({ questionnaireId: s.questionnaireId, versionId: s.versionId }),
+    {},
+  ],
+];
+
+describe('a supervisor of project A', () => {
+  it.each(ROUTES)('is answered 404 for project B by: %s (and not for A)', async (_name, handler, params, init) => {
+    expect(await status(handler, params(B), { ...init, cookie: scoped })).toBe(404);
+    expect(await status(handler, params(A), { ...init, cookie: scoped })).not.toBe(404);
+  });
+
+  it('cannot reach B’s contact or import through A’s URL (a nested id must belong to the project)', async () => {
+    const tampered = { projectId: A.projectId, contactId: B.contactId };
+    expect(await status(contactJson.loader, tampered, { cookie: scoped })).toBe(404);
+    expect(await status(contactPhone.action, tampered, { cookie: admin, method: 'POST' })).toBe(404);
+    const own = { projectId: B.projectId, contactId: B.contactId };
+    expect(await status(contactPhone.action, own, { cookie: admin, method: 'POST' })).toBe(200);
+    const job = { projectId: A.projectId, importId: B.importId };
+    expect(await status(rejections.loader, job, { cookie: scoped })).toBe(404);
+    // …even a supervisor of every project: the nested id is checked against the URL's project.
+    expect(await status(contactJson.loader, tampered, { cookie: everyProject })).toBe(404);
+    expect(await status(rejections.loader, job, { cookie: everyProject })).toBe(404);
+    const unmasks = await prisma.auditLog.findMany({ where: { action: 'contacts.unmask' } });
+    expect(unmasks.map((u) => u.target)).toEqual([`${B.projectId}/${B.contactId}`]);
+  });
+
+  it('cannot create a task or a questionnaire in project B', async () => {
+    const task = TaskInputSchema.parse({
+      projectId: B.projectId,
+      name: '越权',
+      condition: { combinator: 'and', rules: [] },
+      channel: 'agent',
+      dialMode: 'preview',
+      assignment: { mode: 'even' },
+    });
+    const save = { intent: 'save', task };
+    expect(await status(newTask.action, {}, { cookie: scoped, method: 'POST', body: save })).toBe(404);
+    const count = { intent: 'count', projectId: B.projectId, condition: null };
+    expect(await status(newTask.action, {}, { cookie: scoped, method: 'POST', body: count })).toBe(404);
+    const q = { projectId: B.projectId, name: '越权问卷' };
+    expect(await status(questionnairesIndex.action, {}, { cookie: scoped, method: 'POST', body: q })).toBe(404);
+    expect(await prisma.task.count({ where: { name: '越权' } })).toBe(0);
+    expect(await prisma.questionnaire.count({ where: { name: '越权问卷' } })).toBe(0);
+  });
+
+  it('sees only A in the lists of projects, tasks and questionnaires', async () => {
+    const load = async (handler: unknown, cookie: string) =>
+      (handler as Handler)({ request: request('/x', { cookie }), params: {}, context: {} }) as Promise<Record<string, unknown>>;
+    const ids = (rows: unknown) => (rows as { id: string }[]).map((r) => r.id);
+    expect(ids((await load(projectsIndex.loader, scoped)).projects)).toEqual([A.projectId]);
+    expect(ids((await load(listsIndex.loader, scoped)).projects)).toEqual([A.projectId]);
+    expect(ids((await load(tasksIndex.loader, scoped)).tasks)).toEqual([A.taskId]);
+    expect(ids((await load(tasksIndex.loader, scoped)).projects)).toEqual([A.projectId]);
+    expect(ids((await load(newTask.loader, scoped)).projects)).toEqual([A.projectId]);
+    expect(ids((await load(questionnairesIndex.loader, scoped)).questionnaires)).toEqual([A.questionnaireId]);
+    // A supervisor of every project sees both.
+    expect(ids((await load(projectsIndex.loader, everyProject)).projects).sort()).toEqual([A.projectId, B.projectId].sort());
+  });
+
+  it('a change of projects applies from the next request, without signing the user out', async () => {
+    expect(await status(projectPage.loader, { projectId: B.projectId }, { cookie: scoped })).toBe(404);
+    await setProjectAccess(actor, scopedId, { allProjects: false, projectIds: [A.projectId, B.projectId] });
+    expect(await status(projectPage.loader, { projectId: B.projectId }, { cookie: scoped })).toBe(200);
+    await setProjectAccess(actor, scopedId, { allProjects: false, projectIds: [A.projectId] });
+    expect(await status(projectPage.loader, { projectId: B.projectId }, { cookie: scoped })).toBe(404);
+    expect(await status(projectPage.loader, { projectId: A.projectId }, { cookie: scoped })).toBe(200);
+    const audited = await prisma.auditLog.findMany({ where: { action: 'user.projects', target: 'sup-a' } });
+    expect(audited.map((a) => a.details)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ added: [B.projectId], removed: [] }),
+        expect.objectContaining({ added: [], removed: [B.projectId] }),
+      ]),
+    );
+  });
+});
+
+describe('the public API', () => {
+  it('refuses a key of project A on project B', async () => {
+    const { key } = await createApiKey(actor, A.projectId, 'a', ['contacts.write']);
+    const push = (projectId: string) =>
+      apiContacts.action({
+        request: new Request(`http://localhost/api/v1/projects/${projectId}/contacts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ contacts: [{ name: '注入', phone: '13700000009' }] }),
+        }),
+        params: { projectId },
+        context: {},
+      }) as Promise<Response>;
+    expect((await push(B.projectId)).status).toBe(403);
+    expect(await prisma.contact.count({ where: { projectId: B.projectId, name: '注入' } })).toBe(0);
+    expect((await push(A.projectId)).status).toBe(200);
+  });
+});
