@@ -1,4 +1,5 @@
 import { withPermission } from '../modules/auth/guard.server';
+import { visibleProjectIds } from '../modules/auth/project-access';
 import { clientIp } from '../modules/auth/session.server';
 import { exportReport } from '../modules/reports/export.server';
 import { parseFilters } from '../modules/reports/filters';
@@ -11,7 +12,7 @@ export const loader = withPermission('reports.export', async ({ request, user })
   const format = url.searchParams.get('format') === 'xlsx' ? 'xlsx' : 'csv';
   const file = await exportReport(
     { id: user.id, name: user.login, ip: clientIp(request) },
-    filters,
+    { ...filters, visible: visibleProjectIds(user) ?? undefined },
     format,
     user.locale ?? 'zh-CN',
   );
