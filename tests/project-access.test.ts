@@ -11,6 +11,7 @@ import { createQuestionnaire } from '../app/modules/questionnaires/questionnaire
 import { TaskInputSchema } from '../app/modules/tasks/task-schema';
 import { createTask } from '../app/modules/tasks/tasks.server';
 import { createUser, setProjectAccess } from '../app/modules/users/users.server';
+import * as usersPage from '../app/routes/_app.config.users';
 import * as listsIndex from '../app/routes/_app.lists._index';
 import * as projectsIndex from '../app/routes/_app.projects._index';
 import * as projectLayout from '../app/routes/_app.projects.$projectId';
@@ -241,6 +242,38 @@ describe('a supervisor of project A', () => {
         expect.objectContaining({ added: [], removed: [B.projectId] }),
       ]),
     );
+  });
+});
+
+describe('the users page', () => {
+  it('creates a supervisor with the projects the admin picked, and refuses a project that does not exist', async () => {
+    const create = (login: string, projectIds: string[]) =>
+      (usersPage.action as unknown as Handler)({
+        request: request('/config/users', {
+          method: 'POST',
+          cookie: admin,
+          body: JSON.stringify({
+            intent: 'create',
+            user: { login, displayName: login, role: 'supervisor', locale: null, timeZone: 'Asia/Shanghai' },
+            access: { allProjects: false, projectIds },
+          }),
+          headers: { 'content-type': 'application/json' },
+        }),
+        params: {},
+        context: {},
+      }) as Promise<{ ok: boolean; errors?: Record<string, string> }>;
+    expect(await create('picked-b', [B.projectId])).toMatchObject({ ok: true });
+    const user = await prisma.user.findUniqueOrThrow({ where: { login: 'picked-b' } });
+    const cookie = await cookieOf(user.id);
+    expect(await status(projectPage.loader, { projectId: B.projectId }, { cookie })).toBe(200);
+    expect(await status(projectPage.loader, { projectId: A.projectId }, { cookie })).toBe(404);
+    expect(await create('picked-ghost', [crypto.randomUUID()])).toMatchObject({
+      ok: false,
+      errors: { 'user.projectIds': 'projects.unknown' },
+    });
+    expect(await prisma.user.count({ where: { login: 'picked-ghost' } })).toBe(0);
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: 'user.create', target: 'picked-b' } });
+    expect(audit.details).toMatchObject({ allProjects: false, projectIds: [B.projectId] });
   });
 });
 
