@@ -9,9 +9,10 @@ import { createApiKey } from '../app/modules/lists/api-keys.server';
 import { createProject } from '../app/modules/projects/projects.server';
 import { createQuestionnaire } from '../app/modules/questionnaires/questionnaires.server';
 import { TaskInputSchema } from '../app/modules/tasks/task-schema';
-import { createTask } from '../app/modules/tasks/tasks.server';
+import { createTask, transitionTask } from '../app/modules/tasks/tasks.server';
 import { createUser, setProjectAccess } from '../app/modules/users/users.server';
 import * as usersPage from '../app/routes/_app.config.users';
+import * as dialingPage from '../app/routes/_app.dialing';
 import * as listsIndex from '../app/routes/_app.lists._index';
 import * as projectsIndex from '../app/routes/_app.projects._index';
 import * as projectLayout from '../app/routes/_app.projects.$projectId';
@@ -224,6 +225,10 @@ describe('a supervisor of project A', () => {
     expect(ids((await load(tasksIndex.loader, scoped)).projects)).toEqual([A.projectId]);
     expect(ids((await load(newTask.loader, scoped)).projects)).toEqual([A.projectId]);
     expect(ids((await load(questionnairesIndex.loader, scoped)).questionnaires)).toEqual([A.questionnaireId]);
+    await transitionTask(actor, A.taskId, 'start');
+    await transitionTask(actor, B.taskId, 'start');
+    expect(ids((await load(dialingPage.loader, scoped)).tasks)).toEqual([A.taskId]);
+    expect(ids((await load(dialingPage.loader, everyProject)).tasks).sort()).toEqual([A.taskId, B.taskId].sort());
     // A supervisor of every project sees both.
     expect(ids((await load(projectsIndex.loader, everyProject)).projects).sort()).toEqual([A.projectId, B.projectId].sort());
   });
