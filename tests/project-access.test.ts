@@ -14,6 +14,7 @@ import { createUser, setProjectAccess } from '../app/modules/users/users.server'
 import * as usersPage from '../app/routes/_app.config.users';
 import * as dialingPage from '../app/routes/_app.dialing';
 import * as listsIndex from '../app/routes/_app.lists._index';
+import * as wallboard from '../app/routes/_app.monitoring._index';
 import * as projectsIndex from '../app/routes/_app.projects._index';
 import * as projectLayout from '../app/routes/_app.projects.$projectId';
 import * as projectPage from '../app/routes/_app.projects.$projectId._index';
@@ -215,7 +216,7 @@ describe('a supervisor of project A', () => {
     expect(await prisma.questionnaire.count({ where: { name: '越权问卷' } })).toBe(0);
   });
 
-  it('sees only A in the lists of projects, tasks and questionnaires', async () => {
+  it('sees only A in the lists: projects, tasks, questionnaires, dialing page, wallboard', async () => {
     const load = async (handler: unknown, cookie: string) =>
       (handler as Handler)({ request: request('/x', { cookie }), params: {}, context: {} }) as Promise<Record<string, unknown>>;
     const ids = (rows: unknown) => (rows as { id: string }[]).map((r) => r.id);
@@ -229,6 +230,8 @@ describe('a supervisor of project A', () => {
     await transitionTask(actor, B.taskId, 'start');
     expect(ids((await load(dialingPage.loader, scoped)).tasks)).toEqual([A.taskId]);
     expect(ids((await load(dialingPage.loader, everyProject)).tasks).sort()).toEqual([A.taskId, B.taskId].sort());
+    expect(ids((await load(wallboard.loader, scoped)).tasks)).toEqual([A.taskId]);
+    expect(ids((await load(wallboard.loader, everyProject)).tasks).sort()).toEqual([A.taskId, B.taskId].sort());
     // A supervisor of every project sees both.
     expect(ids((await load(projectsIndex.loader, everyProject)).projects).sort()).toEqual([A.projectId, B.projectId].sort());
   });
