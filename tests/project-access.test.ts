@@ -6,6 +6,8 @@ import { prisma } from '../app/db/prisma.server';
 import { createSession } from '../app/modules/auth/session.server';
 import { importFromApi } from '../app/modules/lists/api-import.server';
 import { createApiKey } from '../app/modules/lists/api-keys.server';
+import { defaultConfig, type SchemeInput } from '../app/modules/performance/scheme-schema';
+import { saveScheme } from '../app/modules/performance/schemes.server';
 import { createProject } from '../app/modules/projects/projects.server';
 import { createQuestionnaire } from '../app/modules/questionnaires/questionnaires.server';
 import { TaskInputSchema } from '../app/modules/tasks/task-schema';
@@ -15,6 +17,8 @@ import * as usersPage from '../app/routes/_app.config.users';
 import * as dialingPage from '../app/routes/_app.dialing';
 import * as listsIndex from '../app/routes/_app.lists._index';
 import * as wallboard from '../app/routes/_app.monitoring._index';
+import * as performancePage from '../app/routes/_app.performance._index';
+import * as schemesPage from '../app/routes/_app.performance.schemes';
 import * as projectsIndex from '../app/routes/_app.projects._index';
 import * as projectLayout from '../app/routes/_app.projects.$projectId';
 import * as projectPage from '../app/routes/_app.projects.$projectId._index';
@@ -234,6 +238,35 @@ describe('a supervisor of project A', () => {
     expect(ids((await load(wallboard.loader, everyProject)).tasks).sort()).toEqual([A.taskId, B.taskId].sort());
     // A supervisor of every project sees both.
     expect(ids((await load(projectsIndex.loader, everyProject)).projects).sort()).toEqual([A.projectId, B.projectId].sort());
+  });
+
+  it('sees and edits only A’s performance schemes', async () => {
+    const scheme = (projectId: string, name: string): SchemeInput => ({
+      name,
+      scopeKind: 'project',
+      projectId,
+      skillGroupId: null,
+      timeZone: 'Asia/Shanghai',
+      active: true,
+      config: defaultConfig('sales'),
+    });
+    const a = await saveScheme(actor, scheme(A.projectId, '甲方案'));
+    const b = await saveScheme(actor, scheme(B.projectId, '乙方案'));
+    if (!a.ok || !b.ok) throw new Error('schemes not saved');
+    const load = async (handler: unknown, path: string) =>
+      (await (handler as Handler)({ request: request(path, { cookie: scoped }), params: {}, context: {} })) as {
+        schemes: { id: string }[];
+        error?: string | null;
+      };
+    expect((await load(schemesPage.loader, '/x')).schemes.map((s) => s.id)).toEqual([a.id]);
+    expect((await load(performancePage.loader, '/x')).schemes.map((s) => s.id)).toEqual([a.id]);
+    expect((await load(performancePage.loader, `/x?scheme=${b.id}`)).error).toBe('notFound');
+    expect((await load(performancePage.loader, `/x?scheme=${a.id}`)).error).toBeNull();
+    const edit = { scheme: { ...scheme(B.projectId, '乙方案改'), id: b.id } };
+    expect(await status(schemesPage.action, {}, { cookie: scoped, method: 'POST', body: edit })).toBe(404);
+    const move = { scheme: { ...scheme(B.projectId, '挪到乙'), id: a.id } };
+    expect(await status(schemesPage.action, {}, { cookie: scoped, method: 'POST', body: move })).toBe(404);
+    expect(await prisma.performanceScheme.count({ where: { name: { in: ['乙方案改', '挪到乙'] } } })).toBe(0);
   });
 
   it('a change of projects applies from the next request, without signing the user out', async () => {
