@@ -6,6 +6,7 @@ import { prisma } from '../app/db/prisma.server';
 import { createSession } from '../app/modules/auth/session.server';
 import { importFromApi } from '../app/modules/lists/api-import.server';
 import { createApiKey } from '../app/modules/lists/api-keys.server';
+import { addToDnc } from '../app/modules/lists/dnc.server';
 import { defaultConfig, type SchemeInput } from '../app/modules/performance/scheme-schema';
 import { saveScheme } from '../app/modules/performance/schemes.server';
 import { createProject } from '../app/modules/projects/projects.server';
@@ -16,6 +17,7 @@ import { createUser, setProjectAccess } from '../app/modules/users/users.server'
 import * as usersPage from '../app/routes/_app.config.users';
 import * as dialingPage from '../app/routes/_app.dialing';
 import * as listsIndex from '../app/routes/_app.lists._index';
+import * as dncPage from '../app/routes/_app.lists.dnc';
 import * as wallboard from '../app/routes/_app.monitoring._index';
 import * as performancePage from '../app/routes/_app.performance._index';
 import * as schemesPage from '../app/routes/_app.performance.schemes';
@@ -267,6 +269,26 @@ describe('a supervisor of project A', () => {
     const move = { scheme: { ...scheme(B.projectId, '挪到乙'), id: a.id } };
     expect(await status(schemesPage.action, {}, { cookie: scoped, method: 'POST', body: move })).toBe(404);
     expect(await prisma.performanceScheme.count({ where: { name: { in: ['乙方案改', '挪到乙'] } } })).toBe(0);
+  });
+
+  it('sees, adds and removes do-not-call entries of A and the global list, not of B', async () => {
+    await addToDnc(actor, A.projectId, ['13711110001'], 'manual');
+    await addToDnc(actor, B.projectId, ['13711110002'], 'manual');
+    await addToDnc(actor, 'global', ['13711110003'], 'manual');
+    const page = (await (dncPage.loader as unknown as Handler)({
+      request: request('/lists/dnc', { cookie: scoped }),
+      params: {},
+      context: {},
+    })) as { rows: { id: string; scope: string }[] };
+    expect(page.rows.map((r) => r.scope).sort()).toEqual([A.projectId, 'global'].sort());
+    const bEntry = await prisma.dncEntry.findFirstOrThrow({ where: { scope: B.projectId } });
+    const remove = { intent: 'remove', id: String(bEntry.id) };
+    expect(await status(dncPage.action, {}, { cookie: scoped, method: 'POST', body: remove })).toBe(404);
+    expect(await prisma.dncEntry.count({ where: { id: bEntry.id } })).toBe(1);
+    const add = { intent: 'add', scope: B.projectId, numbers: ['13711110004'], source: 'manual' };
+    expect(await status(dncPage.action, {}, { cookie: scoped, method: 'POST', body: add })).toBe(404);
+    expect(await status(dncPage.action, {}, { cookie: scoped, method: 'POST', body: { ...add, scope: A.projectId } })).toBe(200);
+    expect(await prisma.dncEntry.count({ where: { scope: B.projectId } })).toBe(1);
   });
 
   it('a change of projects applies from the next request, without signing the user out', async () => {
