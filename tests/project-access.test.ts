@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../app/db/prisma.server';
 import { createSession } from '../app/modules/auth/session.server';
+import { publishLive } from '../app/modules/dialing/live.server';
 import { importFromApi } from '../app/modules/lists/api-import.server';
 import { createApiKey } from '../app/modules/lists/api-keys.server';
 import { addToDnc } from '../app/modules/lists/dnc.server';
@@ -36,6 +37,7 @@ import * as tasksIndex from '../app/routes/_app.tasks._index';
 import * as taskPage from '../app/routes/_app.tasks.$taskId';
 import * as newTask from '../app/routes/_app.tasks.new';
 import * as apiContacts from '../app/routes/api.v1.projects.$projectId.contacts';
+import * as liveDialing from '../app/routes/live.dialing';
 import * as contactPhone from '../app/routes/projects.$projectId.contacts.$contactId.phone';
 import * as contactJson from '../app/routes/projects.$projectId.contacts.$contactId[.]json';
 import * as contactsExport from '../app/routes/projects.$projectId.contacts.export';
@@ -289,6 +291,39 @@ describe('a supervisor of project A', () => {
     expect(await status(dncPage.action, {}, { cookie: scoped, method: 'POST', body: add })).toBe(404);
     expect(await status(dncPage.action, {}, { cookie: scoped, method: 'POST', body: { ...add, scope: A.projectId } })).toBe(200);
     expect(await prisma.dncEntry.count({ where: { scope: B.projectId } })).toBe(1);
+  });
+
+  it('gets the live events of A’s tasks only', async () => {
+    const response = (await (liveDialing.loader as unknown as Handler)({
+      request: request('/live/dialing', { cookie: scoped }),
+      params: {},
+      context: {},
+    })) as Response;
+    const reader = response.body!.getReader();
+    let text = '';
+    const until = async (marker: string) => {
+      const stop = Date.now() + 3000;
+      while (!text.includes(marker) && Date.now() < stop) {
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<{ done: true; value: undefined }>((r) => setTimeout(() => r({ done: true, value: undefined }), 500)),
+        ]);
+        if (chunk.value) text += new TextDecoder().decode(chunk.value);
+      }
+    };
+    await new Promise((r) => setTimeout(r, 200)); // the stream subscribes
+    await publishLive({ topic: 'attempt', data: { id: 'from-b', taskId: B.taskId, state: 'dialing' } });
+    await publishLive({ topic: 'attempt', data: { id: 'from-a', taskId: A.taskId, state: 'dialing' } });
+    await until('from-a');
+    // Both tasks' projects are now known to the stream: the next events keep their order.
+    await publishLive({ topic: 'task', data: { id: 'again-b', taskId: B.taskId } });
+    await publishLive({ topic: 'agent', data: { userId: 'sentinel', state: 'ready' } });
+    await until('sentinel');
+    await reader.cancel();
+    expect(text).toContain('from-a');
+    expect(text).toContain('sentinel');
+    expect(text).not.toContain('from-b');
+    expect(text).not.toContain('again-b');
   });
 
   it('a change of projects applies from the next request, without signing the user out', async () => {

@@ -1,5 +1,5 @@
 import { prisma } from '../../db/prisma.server';
-import { notFound, requireProjectAccess, type ScopedUser } from './project-access';
+import { notFound, requireProjectAccess, type ScopedUser, seesProject } from './project-access';
 
 // Records that are reached by their own id but belong to a project: the owning project is looked
 // up here and checked like a $projectId in the URL (ADR 106). A missing record and a record of a
@@ -17,4 +17,27 @@ export async function requireRecordAccess(user: ScopedUser, kind: keyof typeof O
   if (!UUID.test(id)) notFound();
   const row = await OWNER[kind](id);
   requireProjectAccess(user, row?.projectId);
+}
+
+/**
+ * For a live stream (server-sent events): drops the events of tasks in projects the user does not
+ * see (they carry a `taskId`); events without one (agents, alerts) pass. Null for a user who sees
+ * every project: nothing to filter. The task → project look-up is kept per stream.
+ */
+export function liveProjectFilter<E extends { data: Record<string, unknown> }>(
+  user: ScopedUser,
+): ((event: E) => Promise<E | null>) | undefined {
+  if (user.projects === 'all') return undefined;
+  const projectOf = new Map<string, Promise<string | null>>();
+  return async (event) => {
+    const taskId = event.data.taskId;
+    if (typeof taskId !== 'string') return event;
+    if (!projectOf.has(taskId))
+      projectOf.set(
+        taskId,
+        OWNER.task(taskId).then((t) => t?.projectId ?? null),
+      );
+    const projectId = await projectOf.get(taskId);
+    return projectId && seesProject(user, projectId) ? event : null;
+  };
 }
