@@ -20,6 +20,7 @@ import * as dialingPage from '../app/routes/_app.dialing';
 import * as listsIndex from '../app/routes/_app.lists._index';
 import * as dncPage from '../app/routes/_app.lists.dnc';
 import * as wallboard from '../app/routes/_app.monitoring._index';
+import * as alertsPage from '../app/routes/_app.monitoring.alerts';
 import * as performancePage from '../app/routes/_app.performance._index';
 import * as schemesPage from '../app/routes/_app.performance.schemes';
 import * as projectsIndex from '../app/routes/_app.projects._index';
@@ -324,6 +325,49 @@ describe('a supervisor of project A', () => {
     expect(text).toContain('sentinel');
     expect(text).not.toContain('from-b');
     expect(text).not.toContain('again-b');
+  });
+
+  it('sees and acknowledges alerts of A’s tasks and of the shared trunks, not of B', async () => {
+    const alert = (subject: string) =>
+      prisma.alert.create({
+        data: {
+          ruleId: crypto.randomUUID(),
+          subject,
+          subjectLabel: subject,
+          severity: 'warning',
+          metric: 'abandonRate',
+          window: '15m',
+          value: 9,
+          sample: 100,
+        },
+      });
+    const ofA = await alert(`task:${A.taskId}`);
+    const ofB = await alert(`task:${B.taskId}`);
+    const ofProjectB = await alert(`project:${B.projectId}`);
+    const trunk = await alert('trunk:gw1');
+    const page = (await (alertsPage.loader as unknown as Handler)({
+      request: request('/monitoring/alerts', { cookie: scoped }),
+      params: {},
+      context: {},
+    })) as { alerts: { id: string }[] };
+    expect(page.alerts.map((x) => x.id).sort()).toEqual([ofA.id, trunk.id].sort());
+    const post = (id: string) => {
+      const form = new FormData();
+      form.set('intent', 'acknowledge');
+      form.set('id', id);
+      return (alertsPage.action as unknown as Handler)({
+        request: request('/monitoring/alerts', { method: 'POST', cookie: scoped, body: form }),
+        params: {},
+        context: {},
+      }).then(
+        (r) => (r as Response).status,
+        (r: unknown) => (r as Response).status,
+      );
+    };
+    expect(await post(ofB.id)).toBe(404);
+    expect(await post(ofProjectB.id)).toBe(404);
+    expect(await post(ofA.id)).toBe(200);
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: ofB.id } })).state).toBe('firing');
   });
 
   it('a change of projects applies from the next request, without signing the user out', async () => {

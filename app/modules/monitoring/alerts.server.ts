@@ -131,9 +131,25 @@ export async function resolveAlert(actor: AuditActor, id: string, note = '') {
   return true;
 }
 
-export async function listAlerts(filter: { state?: string; take?: number } = {}) {
+/**
+ * Alerts a viewer limited to some projects may see (ADR 106): those of their projects and their
+ * tasks, and the shared telephony's (trunks, caller IDs, system). null: no limit.
+ */
+export async function alertScope(visible: string[] | null): Promise<Prisma.AlertWhereInput> {
+  if (!visible) return {};
+  const tasks = await prisma.task.findMany({ where: { projectId: { in: visible } }, select: { id: true } });
+  return {
+    OR: [
+      { NOT: [{ subject: { startsWith: 'task:' } }, { subject: { startsWith: 'project:' } }] },
+      { subject: { in: [...visible.map((id) => `project:${id}`), ...tasks.map((t) => `task:${t.id}`)] } },
+    ],
+  };
+}
+
+export async function listAlerts(filter: { state?: string; take?: number; visible?: string[] | null } = {}) {
+  const state = filter.state === 'open' ? { state: { not: 'resolved' } } : filter.state ? { state: filter.state } : {};
   const alerts = await prisma.alert.findMany({
-    where: filter.state === 'open' ? { state: { not: 'resolved' } } : filter.state ? { state: filter.state } : {},
+    where: { AND: [state, await alertScope(filter.visible ?? null)] },
     orderBy: { firedAt: 'desc' },
     take: filter.take ?? 100,
   });
