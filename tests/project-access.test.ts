@@ -8,6 +8,7 @@ import { publishLive } from '../app/modules/dialing/live.server';
 import { importFromApi } from '../app/modules/lists/api-import.server';
 import { createApiKey } from '../app/modules/lists/api-keys.server';
 import { addToDnc } from '../app/modules/lists/dnc.server';
+import { watchersOf } from '../app/modules/monitoring/alerts.server';
 import { defaultConfig, type SchemeInput } from '../app/modules/performance/scheme-schema';
 import { saveScheme } from '../app/modules/performance/schemes.server';
 import { createProject } from '../app/modules/projects/projects.server';
@@ -368,6 +369,15 @@ describe('a supervisor of project A', () => {
     expect(await post(ofProjectB.id)).toBe(404);
     expect(await post(ofA.id)).toBe(200);
     expect((await prisma.alert.findUniqueOrThrow({ where: { id: ofB.id } })).state).toBe('firing');
+  });
+
+  it('is not notified of B’s alerts, and is of A’s and the shared telephony’s', async () => {
+    const all = await prisma.user.findUniqueOrThrow({ where: { login: 'sup-all' } });
+    expect(await watchersOf(`task:${B.taskId}`)).not.toContain(scopedId);
+    expect(await watchersOf(`project:${B.projectId}`)).not.toContain(scopedId);
+    expect(await watchersOf(`task:${B.taskId}`)).toContain(all.id);
+    expect(await watchersOf(`task:${A.taskId}`)).toContain(scopedId);
+    expect(await watchersOf('trunk:gw1')).toContain(scopedId);
   });
 
   it('a change of projects applies from the next request, without signing the user out', async () => {
