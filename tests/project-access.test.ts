@@ -35,6 +35,7 @@ import * as projectTags from '../app/routes/_app.projects.$projectId.tags';
 import * as questionnairesIndex from '../app/routes/_app.questionnaires._index';
 import * as questionnairePage from '../app/routes/_app.questionnaires.$questionnaireId._index';
 import * as questionnaireStats from '../app/routes/_app.questionnaires.$questionnaireId.stats';
+import * as reportsPage from '../app/routes/_app.reports';
 import * as tasksIndex from '../app/routes/_app.tasks._index';
 import * as taskPage from '../app/routes/_app.tasks.$taskId';
 import * as newTask from '../app/routes/_app.tasks.new';
@@ -47,6 +48,7 @@ import * as contactSave from '../app/routes/projects.$projectId.contacts.save';
 import * as rejections from '../app/routes/projects.$projectId.imports.$importId.rejections';
 import * as upload from '../app/routes/projects.$projectId.upload';
 import * as versionExport from '../app/routes/questionnaires.$questionnaireId.versions.$versionId.export';
+import * as reportsExport from '../app/routes/reports.export';
 import { insertUser, request, TEST_PASSWORD } from './helpers';
 
 process.env.WAIHU_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -378,6 +380,26 @@ describe('a supervisor of project A', () => {
     expect(await watchersOf(`task:${B.taskId}`)).toContain(all.id);
     expect(await watchersOf(`task:${A.taskId}`)).toContain(scopedId);
     expect(await watchersOf('trunk:gw1')).toContain(scopedId);
+  });
+
+  it('is answered 404 for a report or report export filtered to B’s project or task', async () => {
+    const get = (handler: unknown, query: string) => status(handler, {}, { cookie: scoped, path: `/reports?${query}` });
+    expect(await get(reportsPage.loader, `report=funnel&project=${B.projectId}`)).toBe(404);
+    expect(await get(reportsPage.loader, `report=funnel&task=${B.taskId}`)).toBe(404);
+    expect(await get(reportsExport.loader, `report=funnel&project=${B.projectId}`)).toBe(404);
+    expect(await get(reportsPage.loader, `report=funnel&project=${A.projectId}`)).toBe(200);
+    expect(await get(reportsExport.loader, `report=funnel&task=${A.taskId}`)).toBe(200);
+    // Unfiltered, the funnel counts A's contacts only.
+    const funnel = async (cookie: string) => {
+      const data = (await (reportsPage.loader as unknown as Handler)({
+        request: request('/reports?report=funnel', { cookie }),
+        params: {},
+        context: {},
+      })) as { result: { tables: { rows: { stage: string; contacts: number }[] }[] } };
+      return data.result.tables[0]!.rows.find((r) => r.stage === 'contacts')!.contacts;
+    };
+    expect(await funnel(scoped)).toBe(await prisma.contact.count({ where: { projectId: A.projectId } }));
+    expect(await funnel(everyProject)).toBe(await prisma.contact.count());
   });
 
   it('a change of projects applies from the next request, without signing the user out', async () => {

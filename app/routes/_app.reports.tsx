@@ -9,6 +9,7 @@ import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { projectWhere, visibleProjectIds, visibleProjectsWhere } from '../modules/auth/project-access';
+import { requireFilterAccess } from '../modules/auth/project-access.server';
 import { parseFilters, REPORTS } from '../modules/reports/filters';
 import type { ReportTable } from '../modules/reports/report-types';
 import { runReport } from '../modules/reports/reports.server';
@@ -24,6 +25,7 @@ const CATCH_UP_MS = 30_000;
 export const loader = withPermission('reports.view', async ({ request, user }) => {
   const url = new URL(request.url);
   const { filters, errors } = parseFilters(url.searchParams, { tz: user.timeZone });
+  await requireFilterAccess(user, filters);
   await refreshIfStale(CATCH_UP_MS);
   // One after another: a report page holds one connection, however many people open reports.
   const result = await runReport({ ...filters, visible: visibleProjectIds(user) ?? undefined }, user.locale ?? 'zh-CN');

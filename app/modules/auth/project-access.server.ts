@@ -19,6 +19,12 @@ export async function requireRecordAccess(user: ScopedUser, kind: keyof typeof O
   requireProjectAccess(user, row?.projectId);
 }
 
+/** A report's (or any listing's) `?project=`/`?task=` filter: one the user does not see is a 404. */
+export async function requireFilterAccess(user: ScopedUser, filter: { project?: string; task?: string }): Promise<void> {
+  if (filter.project) requireProjectAccess(user, filter.project);
+  if (filter.task) await requireRecordAccess(user, 'task', filter.task);
+}
+
 /**
  * For a live stream (server-sent events): drops the events of tasks in projects the user does not
  * see (they carry a `taskId`); events without one (agents, alerts) pass. Null for a user who sees
