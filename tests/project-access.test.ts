@@ -39,6 +39,8 @@ import * as reportsPage from '../app/routes/_app.reports';
 import * as tasksIndex from '../app/routes/_app.tasks._index';
 import * as taskPage from '../app/routes/_app.tasks.$taskId';
 import * as newTask from '../app/routes/_app.tasks.new';
+import * as writeBacks from '../app/routes/_app.wrapup._index';
+import * as reviews from '../app/routes/_app.wrapup.reviews';
 import * as apiContacts from '../app/routes/api.v1.projects.$projectId.contacts';
 import * as liveDialing from '../app/routes/live.dialing';
 import * as contactPhone from '../app/routes/projects.$projectId.contacts.$contactId.phone';
@@ -382,13 +384,17 @@ describe('a supervisor of project A', () => {
     expect(await watchersOf('trunk:gw1')).toContain(scopedId);
   });
 
-  it('is answered 404 for a report or report export filtered to B’s project or task', async () => {
+  it('is answered 404 for a report, export, task or wrap-up list filtered to B’s project or task', async () => {
     const get = (handler: unknown, query: string) => status(handler, {}, { cookie: scoped, path: `/reports?${query}` });
     expect(await get(reportsPage.loader, `report=funnel&project=${B.projectId}`)).toBe(404);
     expect(await get(reportsPage.loader, `report=funnel&task=${B.taskId}`)).toBe(404);
     expect(await get(reportsExport.loader, `report=funnel&project=${B.projectId}`)).toBe(404);
     expect(await get(reportsPage.loader, `report=funnel&project=${A.projectId}`)).toBe(200);
     expect(await get(reportsExport.loader, `report=funnel&task=${A.taskId}`)).toBe(200);
+    for (const handler of [tasksIndex.loader, writeBacks.loader, reviews.loader]) {
+      expect(await get(handler, `project=${B.projectId}`)).toBe(404);
+      expect(await get(handler, `project=${A.projectId}`)).toBe(200);
+    }
     // Unfiltered, the funnel counts A's contacts only.
     const funnel = async (cookie: string) => {
       const data = (await (reportsPage.loader as unknown as Handler)({

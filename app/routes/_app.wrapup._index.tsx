@@ -8,7 +8,7 @@ import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { visibleProjectIds, visibleProjectsWhere } from '../modules/auth/project-access';
-import { requireRecordAccess } from '../modules/auth/project-access.server';
+import { requireFilterAccess, requireRecordAccess } from '../modules/auth/project-access.server';
 import { clientIp } from '../modules/auth/session.server';
 import { retryWriteBack, writeBackPage } from '../modules/wrapup/outbox.server';
 import { WRITE_BACK_STATES, type WriteBackState } from '../modules/wrapup/wrapup-schema';
@@ -28,6 +28,7 @@ export const loader = withPermission('wrapup.view', async ({ request, user }) =>
   const page = z.coerce.number().int().min(1).catch(1).parse(url.searchParams.get('page'));
   const project = url.searchParams.get('project') ?? '';
   const projectId = /^[0-9a-f-]{36}$/i.test(project) ? project : undefined;
+  await requireFilterAccess(user, { project: projectId });
   const [data, projects] = await Promise.all([
     writeBackPage({
       state: tab === 'all' ? undefined : (tab as WriteBackState),

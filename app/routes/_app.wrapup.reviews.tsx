@@ -7,7 +7,7 @@ import { useUrlFilters } from '../components/useUrlFilters';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { visibleProjectIds } from '../modules/auth/project-access';
-import { requireRecordAccess } from '../modules/auth/project-access.server';
+import { requireFilterAccess, requireRecordAccess } from '../modules/auth/project-access.server';
 import { clientIp } from '../modules/auth/session.server';
 import { flattenDispositions } from '../modules/projects/dispositions';
 import { listWrapUps, reviewFilters, wrapUpDetail } from '../modules/wrapup/reviews.server';
@@ -25,6 +25,8 @@ export const loader = withPermission('wrapup.view', async ({ request, user }) =>
     outcome: url.searchParams.get('outcome') ?? undefined,
     visible: visibleProjectIds(user),
   };
+  const project = filter.projectId && /^[0-9a-f-]{36}$/i.test(filter.projectId) ? filter.projectId : undefined;
+  await requireFilterAccess(user, { project });
   const id = url.searchParams.get('id');
   if (id) await requireRecordAccess(user, 'wrapUp', id);
   const [rows, filters, detail] = await Promise.all([
