@@ -22,6 +22,8 @@ import * as listsIndex from '../app/routes/_app.lists._index';
 import * as dncPage from '../app/routes/_app.lists.dnc';
 import * as wallboard from '../app/routes/_app.monitoring._index';
 import * as alertsPage from '../app/routes/_app.monitoring.alerts';
+import * as rulesIndex from '../app/routes/_app.monitoring.rules._index';
+import * as rulePage from '../app/routes/_app.monitoring.rules.$ruleId';
 import * as performancePage from '../app/routes/_app.performance._index';
 import * as schemesPage from '../app/routes/_app.performance.schemes';
 import * as projectsIndex from '../app/routes/_app.projects._index';
@@ -406,6 +408,57 @@ describe('a supervisor of project A', () => {
     };
     expect(await funnel(scoped)).toBe(await prisma.contact.count({ where: { projectId: A.projectId } }));
     expect(await funnel(everyProject)).toBe(await prisma.contact.count());
+  });
+
+  it('sees and changes alert rules aimed at A; sees but cannot change shared rules; B’s are not found', async () => {
+    const rule = (name: string, scope: string, scopeRef: string | null) =>
+      prisma.alertRule.create({
+        data: {
+          name,
+          metric: 'abandonRate',
+          scope,
+          scopeRef,
+          window: '15m',
+          condition: { combinator: 'and', rules: [{ field: 'value', operator: '>', value: 5 }] },
+          actions: [],
+        },
+      });
+    const ofA = await rule('甲规则', 'task', A.taskId);
+    const ofB = await rule('乙规则', 'project', B.projectId);
+    const shared = await rule('共享规则', 'task', null);
+    const list = (await (rulesIndex.loader as unknown as Handler)({
+      request: request('/monitoring/rules', { cookie: scoped }),
+      params: {},
+      context: {},
+    })) as { rules: { id: string }[] };
+    const listed = list.rules.map((r) => r.id);
+    expect(listed).toEqual(expect.arrayContaining([ofA.id, shared.id]));
+    expect(listed).not.toContain(ofB.id);
+    expect(await status(rulePage.loader, { ruleId: ofB.id }, { cookie: scoped })).toBe(404);
+    expect(await status(rulePage.loader, { ruleId: ofA.id }, { cookie: scoped })).toBe(200);
+    const toggle = (id: string, intent = 'enable') => {
+      const form = new FormData();
+      form.set('intent', intent);
+      form.set('id', id);
+      form.set('enabled', 'false');
+      return (rulesIndex.action as unknown as Handler)({
+        request: request('/monitoring/rules', { method: 'POST', cookie: scoped, body: form }),
+        params: {},
+        context: {},
+      }).then(
+        (r) => (r as Response).status,
+        (r: unknown) => (r as Response).status,
+      );
+    };
+    expect(await toggle(ofB.id, 'delete')).toBe(404);
+    expect(await toggle(shared.id)).toBe(404);
+    expect(await toggle(ofA.id)).toBe(200);
+    expect(await prisma.alertRule.count({ where: { id: ofB.id } })).toBe(1);
+    expect((await prisma.alertRule.findUniqueOrThrow({ where: { id: shared.id } })).enabled).toBe(true);
+    // Re-aiming A's rule at B is refused like B's own.
+    const retarget = { name: '甲规则', metric: 'abandonRate', scope: 'project', scopeRef: B.projectId };
+    expect(await status(rulePage.action, { ruleId: ofA.id }, { cookie: scoped, method: 'POST', body: retarget })).toBe(404);
+    expect((await prisma.alertRule.findUniqueOrThrow({ where: { id: ofA.id } })).scopeRef).toBe(A.taskId);
   });
 
   it('a change of projects applies from the next request, without signing the user out', async () => {
