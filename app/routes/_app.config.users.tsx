@@ -1,25 +1,27 @@
 import { useFetcher, useLoaderData } from '@remix-run/react';
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { ROLES } from '../modules/auth/permissions';
 import { clientIp } from '../modules/auth/session.server';
-import { LOCALES, UserCreateSchema, UserUpdateSchema } from '../modules/users/user-schema';
-import { createUser, listUsers, resetPassword, UserRuleError, updateUser } from '../modules/users/users.server';
+import { LOCALES, ProjectAccessSchema, SCOPED_ROLES, UserCreateSchema, UserUpdateSchema } from '../modules/users/user-schema';
+import { createUser, listUsers, resetPassword, setProjectAccess, UserRuleError, updateUser } from '../modules/users/users.server';
 import { COMMON_TIME_ZONES, formatDateTime } from '../utils/format';
 import { fieldErrors } from '../utils/forms';
 
 export const loader = withPermission('users.manage', async ({ user }) => ({
   users: await listUsers(),
+  projects: await prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } }),
   me: user.id,
   timeZone: user.timeZone,
 }));
 
 const Intent = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create'), user: UserCreateSchema }),
-  z.object({ intent: z.literal('update'), id: z.string().uuid(), user: UserUpdateSchema }),
+  z.object({ intent: z.literal('create'), user: UserCreateSchema, access: ProjectAccessSchema }),
+  z.object({ intent: z.literal('update'), id: z.string().uuid(), user: UserUpdateSchema, access: ProjectAccessSchema }),
   z.object({ intent: z.literal('resetPassword'), id: z.string().uuid() }),
 ]);
 
@@ -34,18 +36,20 @@ export const action = withPermission('users.manage', async ({ request, user }): 
   try {
     const input = parsed.data;
     if (input.intent === 'create') {
-      const created = await createUser(actor, input.user);
+      const created = await createUser(actor, input.user, undefined, input.access);
       return { ok: true, intent: 'create', login: created.user.login, password: created.password };
     }
     if (input.intent === 'update') {
       await updateUser(actor, input.id, input.user);
+      await setProjectAccess(actor, input.id, input.access);
       return { ok: true, intent: 'update' };
     }
     const reset = await resetPassword(actor, input.id);
     return { ok: true, intent: 'resetPassword', login: reset.login, password: reset.password };
   } catch (error) {
     if (error instanceof UserRuleError) {
-      return { ok: false, errors: { [error.code === 'login.taken' ? 'user.login' : '_form']: error.code } };
+      const field = { 'login.taken': 'user.login', 'projects.unknown': 'user.projectIds' }[error.code as string] ?? '_form';
+      return { ok: false, errors: { [field]: error.code } };
     }
     throw error;
   }
@@ -55,7 +59,8 @@ type UserRow = Awaited<ReturnType<typeof listUsers>>[number];
 type Editing = { mode: 'create' } | { mode: 'update'; user: UserRow } | null;
 
 export default function UsersPage() {
-  const { users, me, timeZone } = useLoaderData<typeof loader>();
+  const { users, projects, me, timeZone } = useLoaderData<typeof loader>();
+  const projectNames = new Map(projects.map((p) => [p.id, p.name]));
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const fetcher = useFetcher<typeof action>();
@@ -84,18 +89,24 @@ export default function UsersPage() {
   const open = (next: Editing) => {
     form.resetFields();
     if (next?.mode === 'update') form.setFieldsValue(next.user);
-    else form.setFieldsValue({ role: 'agent', timeZone: 'Asia/Shanghai', locale: null });
+    // A new user sees only the projects the admin picks (ADR 106).
+    else form.setFieldsValue({ role: 'agent', timeZone: 'Asia/Shanghai', locale: null, allProjects: false, projectIds: [] });
     setEditing(next);
   };
 
-  const submit = (values: Record<string, string | boolean | null | undefined>) => {
-    const user = { ...values, locale: values.locale ?? null } as Record<string, string | boolean | null>;
+  const submit = (values: Record<string, string | string[] | boolean | null | undefined>) => {
+    const { allProjects, projectIds, ...rest } = values;
+    const user = { ...rest, locale: rest.locale ?? null } as Record<string, string | boolean | null>;
+    const access = { allProjects: allProjects === true, projectIds: (projectIds as string[] | undefined) ?? [] };
     if (editing?.mode === 'update') {
-      fetcher.submit({ intent: 'update', id: editing.user.id, user }, { method: 'post', encType: 'application/json' });
+      fetcher.submit({ intent: 'update', id: editing.user.id, user, access }, { method: 'post', encType: 'application/json' });
     } else {
-      fetcher.submit({ intent: 'create', user }, { method: 'post', encType: 'application/json' });
+      fetcher.submit({ intent: 'create', user, access }, { method: 'post', encType: 'application/json' });
     }
   };
+  const role = Form.useWatch('role', form) as string | undefined;
+  const allProjects = Form.useWatch('allProjects', form) as boolean | undefined;
+  const scoped = (SCOPED_ROLES as readonly string[]).includes(role ?? '');
 
   return (
     <>
@@ -113,6 +124,20 @@ export default function UsersPage() {
           { title: t('users.login'), dataIndex: 'login' },
           { title: t('users.displayName'), dataIndex: 'displayName' },
           { title: t('users.role'), dataIndex: 'role', render: (role: string) => <Tag>{t(`roles.${role}`)}</Tag> },
+          {
+            title: t('users.projects'),
+            key: 'projects',
+            render: (_, row) =>
+              row.role === 'admin' || row.allProjects ? (
+                t('users.allProjects')
+              ) : row.role === 'agent' ? (
+                t('users.byTasks')
+              ) : row.projectIds.length ? (
+                row.projectIds.map((id) => <Tag key={id}>{projectNames.get(id) ?? id}</Tag>)
+              ) : (
+                <Typography.Text type="secondary">{t('users.noProjects')}</Typography.Text>
+              ),
+          },
           {
             title: t('users.status'),
             dataIndex: 'active',
@@ -175,6 +200,48 @@ export default function UsersPage() {
           <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
             <Select options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
           </Form.Item>
+          {scoped ? (
+            <>
+              <Form.Item name="allProjects" label={t('users.allProjects')} valuePropName="checked">
+                <Switch data-testid="user-all-projects" />
+              </Form.Item>
+              <Form.Item
+                name="projectIds"
+                label={t('users.projects')}
+                extra={t('users.projectsHint')}
+                hidden={allProjects === true}
+              >
+                <Select
+                  mode="multiple"
+                  data-testid="user-projects"
+                  optionFilterProp="label"
+                  options={projects.map((p) => ({ value: p.id, label: p.name }))}
+                />
+              </Form.Item>
+            </>
+          ) : (
+            <>
+              {/* Kept in the form so that a role change back keeps what was picked. */}
+              <Form.Item name="allProjects" hidden valuePropName="checked">
+                <Switch />
+              </Form.Item>
+              <Form.Item name="projectIds" hidden>
+                <Select mode="multiple" />
+              </Form.Item>
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                message={
+                  role === 'admin'
+                    ? t('users.adminSeesAll')
+                    : role === 'agent'
+                      ? t('users.agentByTasks')
+                      : t('users.noProjectData')
+                }
+              />
+            </>
+          )}
           <Form.Item name="locale" label={t('users.locale')}>
             <Select
               options={[

@@ -4,11 +4,12 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DialingWhy } from '../components/dialing/DialingWhy';
 import { withPermission } from '../modules/auth/guard.server';
+import { visibleProjectIds } from '../modules/auth/project-access';
 import { dialingSnapshot } from '../modules/dialing/monitor.server';
 import { formatDateTime } from '../utils/format';
 
 export const loader = withPermission('dialing.view', async ({ user }) => ({
-  ...(await dialingSnapshot()),
+  ...(await dialingSnapshot(visibleProjectIds(user))),
   timeZone: user.timeZone,
 }));
 

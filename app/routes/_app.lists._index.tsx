@@ -2,10 +2,13 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { withPermission } from '../modules/auth/guard.server';
+import { visibleProjectIds } from '../modules/auth/project-access';
 import { listProjects } from '../modules/projects/projects.server';
 
 // 名单: each project's contact list, one click away.
-export const loader = withPermission('lists.view', async () => ({ projects: await listProjects() }));
+export const loader = withPermission('lists.view', async ({ user }) => ({
+  projects: await listProjects(visibleProjectIds(user)),
+}));
 
 export default function ListsPage() {
   const { projects } = useLoaderData<typeof loader>();

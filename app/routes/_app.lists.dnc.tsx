@@ -4,8 +4,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { useUrlFilters } from '../components/useUrlFilters';
+import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { requireProjectAccess, visibleProjectIds } from '../modules/auth/project-access';
 import { clientIp } from '../modules/auth/session.server';
 import { addToDnc, listDnc, removeFromDnc } from '../modules/lists/dnc.server';
 import { listProjects } from '../modules/projects/projects.server';
@@ -14,7 +16,10 @@ const PAGE_SIZE = 50;
 
 export const loader = withPermission('lists.view', async ({ request, user }) => {
   const page = z.coerce.number().int().min(1).catch(1).parse(new URL(request.url).searchParams.get('page'));
-  const [entries, projects] = await Promise.all([listDnc({ page, pageSize: PAGE_SIZE }), listProjects()]);
+  const [entries, projects] = await Promise.all([
+    listDnc({ page, pageSize: PAGE_SIZE, visible: visibleProjectIds(user) }),
+    listProjects(visibleProjectIds(user)),
+  ]);
   return {
     ...entries,
     page,
@@ -43,10 +48,14 @@ export const action = withPermission('dnc.manage', async ({ request, user }) => 
   if (!parsed.success) return { ok: false as const, error: 'request.invalid' };
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };
   if (parsed.data.intent === 'remove') {
+    // A project's entry is that project's business; the global list is everyone's with dnc.manage.
+    const entry = await prisma.dncEntry.findUnique({ where: { id: BigInt(parsed.data.id) }, select: { scope: true } });
+    if (entry && entry.scope !== 'global') requireProjectAccess(user, entry.scope);
     await removeFromDnc(actor, BigInt(parsed.data.id));
     return { ok: true as const, result: null };
   }
   const { scope, numbers, tokens, source, note } = parsed.data;
+  if (scope !== 'global') requireProjectAccess(user, scope);
   if (numbers.length + tokens.length === 0) return { ok: false as const, error: 'request.invalid' };
   return { ok: true as const, result: await addToDnc(actor, scope, numbers, source, note, tokens) };
 });

@@ -5,11 +5,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDuration, useLiveSnapshot, useNow } from '../components/monitoring/useLiveSnapshot';
 import { withPermission } from '../modules/auth/guard.server';
+import { visibleProjectIds } from '../modules/auth/project-access';
 import { wallboardSnapshot } from '../modules/monitoring/metrics.server';
 import { formatDateTime } from '../utils/format';
 
 export const loader = withPermission('monitoring.view', async ({ user }) => ({
-  ...(await wallboardSnapshot()),
+  ...(await wallboardSnapshot(new Date(), visibleProjectIds(user))),
   timeZone: user.timeZone,
 }));
 

@@ -3,9 +3,12 @@ import { Button, Card, Popconfirm, Segmented, Space, Table, Tag, Timeline, Typog
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { useLiveSnapshot } from '../components/monitoring/useLiveSnapshot';
+import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
-import { acknowledgeAlert, listAlerts, resolveAlert } from '../modules/monitoring/alerts.server';
+import { notFound, visibleProjectIds } from '../modules/auth/project-access';
+import { requireRecordAccess } from '../modules/auth/project-access.server';
+import { acknowledgeAlert, alertScope, listAlerts, resolveAlert } from '../modules/monitoring/alerts.server';
 import { releaseBreaker } from '../modules/monitoring/breakers.server';
 import { formatDateTime } from '../utils/format';
 
@@ -13,7 +16,7 @@ export const loader = withPermission('monitoring.view', async ({ request, user }
   const state = new URL(request.url).searchParams.get('state') ?? 'open';
   return {
     at: new Date().toISOString(),
-    alerts: await listAlerts({ state: state === 'all' ? undefined : state }),
+    alerts: await listAlerts({ state: state === 'all' ? undefined : state, visible: visibleProjectIds(user) }),
     canManage: can(user.role, 'monitoring.manage'),
     timeZone: user.timeZone,
   };
@@ -30,6 +33,12 @@ export const action = withPermission('monitoring.manage', async ({ request, user
   if (!parsed.success) return Response.json({ ok: false, error: 'monitoring.errors.badRequest' }, { status: 400 });
   const actor = { id: user.id, name: user.login };
   const a = parsed.data;
+  // An alert (or its breaker) of a project the user does not see is "not found" (ADR 106).
+  const scope = await alertScope(visibleProjectIds(user));
+  const breaker = a.intent === 'release' ? await prisma.circuitBreaker.findUnique({ where: { id: a.breakerId } }) : null;
+  if (breaker?.kind === 'capPacing') await requireRecordAccess(user, 'task', breaker.target);
+  const alertId = a.intent === 'release' ? breaker?.alertId : a.id;
+  if (alertId && !(await prisma.alert.count({ where: { AND: [{ id: alertId }, scope] } }))) notFound();
   const ok =
     a.intent === 'acknowledge'
       ? await acknowledgeAlert(actor, a.id)

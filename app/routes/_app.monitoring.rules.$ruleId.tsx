@@ -6,9 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { ConditionBuilder } from '../components/rules/ConditionBuilder';
 import { RuleErrors } from '../components/rules/RuleErrors';
 import { withPermission } from '../modules/auth/guard.server';
+import { notFound, visibleProjectIds } from '../modules/auth/project-access';
 import { ALERT_SCOPE, type AlertRuleInput, BREAKER_SCOPE, BREAKERS, SEVERITIES } from '../modules/monitoring/alert-schema';
 import { AlertRuleInvalid, listAlertRules, saveAlertRule } from '../modules/monitoring/alerts.server';
 import { ALERT_METRICS, ALERT_SCOPES, WINDOWS } from '../modules/monitoring/definitions';
+import { requireRuleEditable, ruleVisible } from '../modules/monitoring/rule-access.server';
 import { ruleEditorOptions } from '../modules/monitoring/rule-options.server';
 import type { Condition } from '../rules/condition';
 import type { RuleError } from '../rules/types';
@@ -25,8 +27,9 @@ const NEW_RULE: AlertRuleInput = {
   actions: { notify: true, plugin: null, breaker: 'none', capLevel: null, cooldownMinutes: 0 },
 };
 
-export const loader = withPermission('monitoring.view', async ({ params }) => {
+export const loader = withPermission('monitoring.view', async ({ params, user }) => {
   const existing = params.ruleId === 'new' ? null : (await listAlertRules()).find((r) => r.id === params.ruleId);
+  if (existing && !(await ruleVisible(user, existing))) notFound();
   if (params.ruleId !== 'new' && !existing) throw Response.json({ error: 'not_found' }, { status: 404 });
   const rule: AlertRuleInput = existing
     ? {
@@ -41,11 +44,17 @@ export const loader = withPermission('monitoring.view', async ({ params }) => {
         actions: existing.actions as AlertRuleInput['actions'],
       }
     : NEW_RULE;
-  return { id: existing?.id ?? null, rule, options: await ruleEditorOptions() };
+  return { id: existing?.id ?? null, rule, options: await ruleEditorOptions(visibleProjectIds(user)) };
 });
 
 export const action = withPermission('monitoring.manage', async ({ request, params, user }) => {
   const body = await request.json().catch(() => null);
+  const existing = params.ruleId === 'new' ? null : (await listAlertRules()).find((r) => r.id === params.ruleId);
+  const target = body && typeof body === 'object' ? (body as { scope?: unknown; scopeRef?: unknown }) : {};
+  await requireRuleEditable(user, existing, {
+    scope: String(target.scope ?? ''),
+    scopeRef: typeof target.scopeRef === 'string' ? target.scopeRef : null,
+  });
   try {
     await saveAlertRule({ id: user.id, name: user.login }, body, params.ruleId === 'new' ? undefined : params.ruleId);
   } catch (error) {

@@ -6,10 +6,14 @@ import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
 import { describeCondition } from '../modules/monitoring/alert-schema';
 import { deleteAlertRule, listAlertRules, saveAlertRule } from '../modules/monitoring/alerts.server';
+import { requireRuleEditable, visibleRules } from '../modules/monitoring/rule-access.server';
 import type { Condition } from '../rules/condition';
 
 export const loader = withPermission('monitoring.view', async ({ user }) => ({
-  rules: (await listAlertRules()).map((r) => ({ ...r, threshold: describeCondition(r.condition as unknown as Condition) })),
+  rules: (await visibleRules(user, await listAlertRules())).map((r) => ({
+    ...r,
+    threshold: describeCondition(r.condition as unknown as Condition),
+  })),
   canManage: can(user.role, 'monitoring.manage'),
 }));
 
@@ -22,8 +26,9 @@ export const action = withPermission('monitoring.manage', async ({ request, user
   const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData().catch(() => new FormData())));
   if (!parsed.success) return Response.json({ ok: false }, { status: 400 });
   const actor = { id: user.id, name: user.login };
-  if (parsed.data.intent === 'delete') return Response.json({ ok: await deleteAlertRule(actor, parsed.data.id) });
   const rule = (await listAlertRules()).find((r) => r.id === parsed.data.id);
+  await requireRuleEditable(user, rule);
+  if (parsed.data.intent === 'delete') return Response.json({ ok: await deleteAlertRule(actor, parsed.data.id) });
   if (!rule) return Response.json({ ok: false }, { status: 404 });
   await saveAlertRule(actor, { ...rule, enabled: parsed.data.enabled === 'true' }, rule.id);
   return Response.json({ ok: true });

@@ -6,7 +6,9 @@ import { SchemeEditor } from '../components/performance/SchemeEditor';
 import { SchemeTestPanel } from '../components/performance/SchemeTestPanel';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
+import { notFound, requireProjectAccess, visibleProjectsWhere } from '../modules/auth/project-access';
 import { clientIp } from '../modules/auth/session.server';
+import { inScope } from '../modules/performance/leaderboard.server';
 import { defaultConfig, type SchemeInput, SchemeInputSchema, type SchemeProblem } from '../modules/performance/scheme-schema';
 import { testScheme } from '../modules/performance/scheme-test.server';
 import { listSchemes, saveScheme, schemeVersions } from '../modules/performance/schemes.server';
@@ -15,15 +17,16 @@ import { formatDateTime } from '../utils/format';
 // 绩效方案: create and change schemes (each save is a new, audited version) and try them on samples.
 export const loader = withPermission('performance.manage', async ({ request, user }) => {
   const selected = new URL(request.url).searchParams.get('id');
-  const [schemes, projects, teams] = await Promise.all([
+  const [all, projects, teams] = await Promise.all([
     listSchemes(),
     prisma.project.findMany({
-      where: { status: { not: 'archived' } },
+      where: { status: { not: 'archived' }, ...visibleProjectsWhere(user) },
       orderBy: { name: 'asc' },
       select: { id: true, name: true },
     }),
     prisma.skillGroup.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
   ]);
+  const schemes = all.filter((s) => inScope(user, s));
   const versions = selected && schemes.some((s) => s.id === selected) ? await schemeVersions(selected) : [];
   return { schemes, projects, teams, selected, versions, timeZone: user.timeZone };
 });
@@ -43,6 +46,12 @@ export const action = withPermission('performance.manage', async ({ request, use
         params: { path: i.path.join('.') || '—' },
       })),
     } satisfies Reply;
+  // A scheme of a project the user does not see can be neither changed nor created (ADR 106).
+  if (parsed.data.scopeKind === 'project' && parsed.data.projectId) requireProjectAccess(user, parsed.data.projectId);
+  if (parsed.data.id) {
+    const existing = await prisma.performanceScheme.findUnique({ where: { id: parsed.data.id } });
+    if (existing && !inScope(user, existing)) notFound();
+  }
   return saveScheme({ id: user.id, name: user.login, ip: clientIp(request) }, parsed.data) satisfies Promise<Reply>;
 });
 

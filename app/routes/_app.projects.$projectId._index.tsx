@@ -17,7 +17,7 @@ import { DEFAULT_ABANDON_MESSAGE, PROJECT_TYPES, ProjectUpdateSchema } from '../
 import { updateProject } from '../modules/projects/projects.server';
 
 export const loader = withPermission('projects.view', async ({ params, user }) => {
-  const p = await projectOrNotFound(params.projectId);
+  const p = await projectOrNotFound(params.projectId, user);
   return {
     presets: await listPresets(),
     canManage: can(user.role, 'projects.manage'),
@@ -40,7 +40,7 @@ const PresetIntent = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('projects.manage', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const body = await request.json().catch(() => null);
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };
   // Presets are managed from the template editor, with the same permission as the project itself.

@@ -28,7 +28,7 @@ const Query = z.object({
 const PAGE_SIZE = 50;
 
 export const loader = withPermission('lists.view', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const url = new URL(request.url);
   const query = Query.parse(Object.fromEntries(url.searchParams));
   const condition = parseWhere(url.searchParams.get('where'));
@@ -66,7 +66,7 @@ const Bulk = z.object({
 });
 
 export const action = withPermission('lists.import', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const parsed = Bulk.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const, count: 0 };
   if (parsed.data.bulk.action === 'dnc' && !can(user.role, 'dnc.manage')) {

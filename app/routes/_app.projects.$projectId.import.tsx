@@ -15,7 +15,7 @@ import { enabledInstallations } from '../plugins/installations.server';
 import type { UploadResult } from './projects.$projectId.upload';
 
 export const loader = withPermission('lists.import', async ({ params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const [imports, runs, installations] = await Promise.all([
     listImports(project.id),
     listEnrichmentRuns(project.id),
@@ -52,7 +52,7 @@ const Start = z.object({
 });
 
 export const action = withPermission('lists.import', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const body = await request.json().catch(() => null);
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };
   const crm = Crm.safeParse(body);

@@ -8,8 +8,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../modules/lists/api-ke
 import { API_SCOPES } from '../modules/lists/api-scopes';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 
-export const loader = withPermission('projects.manage', async ({ params }) => {
-  const project = await projectOrNotFound(params.projectId);
+export const loader = withPermission('projects.manage', async ({ params, user }) => {
+  const project = await projectOrNotFound(params.projectId, user);
   return { keys: await listApiKeys(project.id), projectId: project.id };
 });
 
@@ -19,7 +19,7 @@ const Intent = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('projects.manage', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const parsed = Intent.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const };
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };

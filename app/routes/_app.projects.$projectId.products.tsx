@@ -12,8 +12,8 @@ import { deleteProduct, listProducts, ProductInvalid, ProductSchema, saveProduct
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 import type { Condition, RuleError } from '../rules';
 
-export const loader = withPermission('projects.view', async ({ params }) => {
-  const project = await projectOrNotFound(params.projectId);
+export const loader = withPermission('projects.view', async ({ params, user }) => {
+  const project = await projectOrNotFound(params.projectId, user);
   const { scope } = contactScope(project.fields);
   const keys = scope.fields.map((f) => f.name).filter((n) => !['tags', 'status', 'attempts', 'dnc', 'consent'].includes(n));
   return { products: await listProducts(project.id), scope, samples: await sampleRuleRows(project.id, keys), type: project.type };
@@ -25,7 +25,7 @@ const Intent = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('projects.manage', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const parsed = Intent.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const, field: 'form', errors: [] as RuleError[] };
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };

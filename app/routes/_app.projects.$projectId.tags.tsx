@@ -11,8 +11,8 @@ import { deleteTagRule, listTagRules, projectContactScope, saveTagRule, TagRuleI
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 import type { Condition, RuleError } from '../rules';
 
-export const loader = withPermission('projects.view', async ({ params }) => {
-  const project = await projectOrNotFound(params.projectId);
+export const loader = withPermission('projects.view', async ({ params, user }) => {
+  const project = await projectOrNotFound(params.projectId, user);
   const { scope } = await projectContactScope(project.id);
   return {
     rules: await listTagRules(project.id),
@@ -36,7 +36,7 @@ const Intent = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('projects.manage', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const parsed = Intent.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const, errors: [] as RuleError[], message: 'request.invalid' };
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { withPermission } from '../modules/auth/guard.server';
 import { projectOrNotFound } from '../modules/projects/project-route.server';
 
-export const loader = withPermission('projects.view', async ({ params }) => {
-  const project = await projectOrNotFound(params.projectId);
+export const loader = withPermission('projects.view', async ({ params, user }) => {
+  const project = await projectOrNotFound(params.projectId, user);
   return {
     project: {
       id: project.id,

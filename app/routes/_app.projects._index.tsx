@@ -3,14 +3,15 @@ import { App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography 
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { withPermission } from '../modules/auth/guard.server';
+import { visibleProjectIds } from '../modules/auth/project-access';
 import { clientIp } from '../modules/auth/session.server';
 import { PROJECT_TYPES, ProjectCreateSchema } from '../modules/projects/project-schema';
-import { createProject, listProjects } from '../modules/projects/projects.server';
+import { addProjectMember, createProject, listProjects } from '../modules/projects/projects.server';
 import { formatDateTime } from '../utils/format';
 import { fieldErrors } from '../utils/forms';
 
 export const loader = withPermission('projects.view', async ({ user }) => ({
-  projects: await listProjects(),
+  projects: await listProjects(visibleProjectIds(user)),
   timeZone: user.timeZone,
 }));
 
@@ -18,6 +19,8 @@ export const action = withPermission('projects.manage', async ({ request, user }
   const parsed = ProjectCreateSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error) };
   const project = await createProject({ id: user.id, name: user.login, ip: clientIp(request) }, parsed.data);
+  // A supervisor limited to some projects keeps seeing the project they just created.
+  if (user.projects !== 'all') await addProjectMember(user.id, project.id);
   return { ok: true as const, id: project.id };
 });
 

@@ -24,7 +24,7 @@ import type { FlowProblem } from '../modules/questionnaires/validate';
 import { formatDateTime } from '../utils/format';
 
 export const loader = withPermission('questionnaires.view', async ({ params, user }) => {
-  const q = await questionnaireOrNotFound(params.questionnaireId);
+  const q = await questionnaireOrNotFound(params.questionnaireId, user);
   const { project, fields, tags } = await questionnaireContext(q.projectId);
   const bank = await listQuestions();
   return {
@@ -54,7 +54,7 @@ const Intent = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('questionnaires.manage', async ({ request, params, user }) => {
-  const q = await questionnaireOrNotFound(params.questionnaireId);
+  const q = await questionnaireOrNotFound(params.questionnaireId, user);
   const parsed = Intent.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const, error: 'invalid' as const };
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };

@@ -16,7 +16,7 @@ import { enabledInstallations } from '../plugins/installations.server';
 import { getPlugin } from '../plugins/registry.server';
 
 export const loader = withPermission('questionnaires.view', async ({ request, params, user }) => {
-  const q = await questionnaireOrNotFound(params.questionnaireId);
+  const q = await questionnaireOrNotFound(params.questionnaireId, user);
   const url = new URL(request.url);
   const versionId = q.versions.find((v) => v.id === url.searchParams.get('version'))?.id ?? q.versions[0]?.id;
   const language = url.searchParams.get('lng') ?? user.locale ?? 'zh-CN';
@@ -39,7 +39,7 @@ const LinkIntent = z.object({
 
 // Creates a personal link for one contact (copy it, or send it through a notify plugin).
 export const action = withPermission('questionnaires.manage', async ({ request, params, user }) => {
-  const q = await questionnaireOrNotFound(params.questionnaireId);
+  const q = await questionnaireOrNotFound(params.questionnaireId, user);
   const parsed = LinkIntent.safeParse(await request.json().catch(() => null));
   if (!parsed.success || !q.versions.some((v) => v.id === parsed.data.versionId))
     return { ok: false as const, error: 'link.invalid' };

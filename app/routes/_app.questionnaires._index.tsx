@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { withPermission } from '../modules/auth/guard.server';
+import { requireProjectAccess, visibleProjectIds } from '../modules/auth/project-access';
 import { clientIp } from '../modules/auth/session.server';
 import { listProjects } from '../modules/projects/projects.server';
 import { createQuestionnaire, listQuestionnaires } from '../modules/questionnaires/questionnaires.server';
@@ -12,8 +13,10 @@ import { formatDateTime } from '../utils/format';
 import { fieldErrors } from '../utils/forms';
 
 export const loader = withPermission('questionnaires.view', async ({ user }) => ({
-  questionnaires: await listQuestionnaires(),
-  projects: (await listProjects()).filter((p) => p.status !== 'archived').map((p) => ({ id: p.id, name: p.name })),
+  questionnaires: await listQuestionnaires(visibleProjectIds(user)),
+  projects: (await listProjects(visibleProjectIds(user)))
+    .filter((p) => p.status !== 'archived')
+    .map((p) => ({ id: p.id, name: p.name })),
   timeZone: user.timeZone,
 }));
 
@@ -27,6 +30,7 @@ const CreateSchema = z.object({
 export const action = withPermission('questionnaires.manage', async ({ request, user }) => {
   const parsed = CreateSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error) };
+  requireProjectAccess(user, parsed.data.projectId);
   const q = await createQuestionnaire({ id: user.id, name: user.login, ip: clientIp(request) }, parsed.data);
   return { ok: true as const, id: q.id };
 });

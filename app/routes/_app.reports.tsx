@@ -8,6 +8,8 @@ import { ReportChart } from '../components/reports/ReportChart';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { projectWhere, visibleProjectIds, visibleProjectsWhere } from '../modules/auth/project-access';
+import { requireFilterAccess } from '../modules/auth/project-access.server';
 import { parseFilters, REPORTS } from '../modules/reports/filters';
 import type { ReportTable } from '../modules/reports/report-types';
 import { runReport } from '../modules/reports/reports.server';
@@ -23,11 +25,17 @@ const CATCH_UP_MS = 30_000;
 export const loader = withPermission('reports.view', async ({ request, user }) => {
   const url = new URL(request.url);
   const { filters, errors } = parseFilters(url.searchParams, { tz: user.timeZone });
+  await requireFilterAccess(user, filters);
   await refreshIfStale(CATCH_UP_MS);
   // One after another: a report page holds one connection, however many people open reports.
-  const result = await runReport(filters, user.locale ?? 'zh-CN');
-  const projects = await prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } });
+  const result = await runReport({ ...filters, visible: visibleProjectIds(user) ?? undefined }, user.locale ?? 'zh-CN');
+  const projects = await prisma.project.findMany({
+    where: visibleProjectsWhere(user),
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, name: true },
+  });
   const tasks = await prisma.task.findMany({
+    where: projectWhere(user),
     orderBy: { createdAt: 'desc' },
     select: { id: true, name: true, projectId: true },
     take: 500,

@@ -36,7 +36,7 @@ import { formatDateTime } from '../utils/format';
 const PAGE_SIZE = 50;
 
 export const loader = withPermission('tasks.view', async ({ request, params, user }) => {
-  const task = await taskOrNotFound(params.taskId);
+  const task = await taskOrNotFound(params.taskId, user);
   const url = new URL(request.url);
   const page = z.coerce
     .number()
@@ -125,16 +125,17 @@ const Intent = z.discriminatedUnion('intent', [
 ]);
 
 export const action = withPermission('tasks.manage', async ({ request, params, user }) => {
-  const task = await taskOrNotFound(params.taskId);
+  const task = await taskOrNotFound(params.taskId, user);
   const parsed = Intent.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return Response.json({ ok: false, error: 'tasks.errors.invalid' }, { status: 400 });
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };
+  const scoped = { ...actor, role: user.role, projects: user.projects };
   const body = parsed.data;
   switch (body.intent) {
     case 'count':
-      return countIntent({ ...body, projectId: task.projectId });
+      return countIntent(user, { ...body, projectId: task.projectId });
     case 'save':
-      return saveIntent(actor, body, task.id);
+      return saveIntent(scoped, body, task.id);
     case 'transition':
       try {
         await transitionTask(actor, task.id, body.action, body.reason);

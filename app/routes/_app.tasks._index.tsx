@@ -5,6 +5,8 @@ import { STATUS_COLOR } from '../components/tasks/status';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { visibleProjectIds, visibleProjectsWhere } from '../modules/auth/project-access';
+import { requireFilterAccess } from '../modules/auth/project-access.server';
 import { TASK_STATUSES } from '../modules/tasks/lifecycle';
 import { listTasks } from '../modules/tasks/tasks.server';
 import { formatDateTime } from '../utils/format';
@@ -14,12 +16,18 @@ export const loader = withPermission('tasks.view', async ({ request, user }) => 
   const status = url.searchParams.get('status') ?? undefined;
   const projectId = url.searchParams.get('project') ?? undefined;
   const valid = (id: string | undefined) => (id && /^[0-9a-f-]{36}$/i.test(id) ? id : undefined);
+  await requireFilterAccess(user, { project: valid(projectId) });
   return {
     tasks: await listTasks({
       projectId: valid(projectId),
+      visible: visibleProjectIds(user),
       status: (TASK_STATUSES as readonly string[]).includes(status ?? '') ? status : undefined,
     }),
-    projects: await prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } }),
+    projects: await prisma.project.findMany({
+      where: visibleProjectsWhere(user),
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, name: true },
+    }),
     canManage: can(user.role, 'tasks.manage'),
     timeZone: user.timeZone,
   };

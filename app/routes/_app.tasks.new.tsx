@@ -6,14 +6,15 @@ import { z } from 'zod';
 import { TaskForm } from '../components/tasks/TaskForm';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
+import { visibleProjectsWhere } from '../modules/auth/project-access';
 import { clientIp } from '../modules/auth/session.server';
 import { taskFormOptions } from '../modules/tasks/task-options.server';
 import { CountIntent, countIntent, SaveIntent, saveIntent } from '../modules/tasks/task-route.server';
 import { TaskInputSchema } from '../modules/tasks/task-schema';
 
-export const loader = withPermission('tasks.manage', async ({ request }) => {
+export const loader = withPermission('tasks.manage', async ({ request, user }) => {
   const projects = await prisma.project.findMany({
-    where: { status: { not: 'archived' } },
+    where: { status: { not: 'archived' }, ...visibleProjectsWhere(user) },
     orderBy: { createdAt: 'asc' },
     select: { id: true, name: true },
   });
@@ -36,8 +37,8 @@ const Intent = z.discriminatedUnion('intent', [CountIntent, SaveIntent]);
 export const action = withPermission('tasks.manage', async ({ request, user }) => {
   const parsed = Intent.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return Response.json({ ok: false, errors: { _form: 'tasks.errors.invalid' } }, { status: 400 });
-  if (parsed.data.intent === 'count') return countIntent(parsed.data);
-  const saved = await saveIntent({ id: user.id, name: user.login, ip: clientIp(request) }, parsed.data);
+  if (parsed.data.intent === 'count') return countIntent(user, parsed.data);
+  const saved = await saveIntent({ ...user, name: user.login, ip: clientIp(request) }, parsed.data);
   return saved.ok ? redirect(`/tasks/${saved.id}`) : saved;
 });
 

@@ -7,6 +7,8 @@ import { useUrlFilters } from '../components/useUrlFilters';
 import { prisma } from '../db/prisma.server';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { visibleProjectIds, visibleProjectsWhere } from '../modules/auth/project-access';
+import { requireFilterAccess, requireRecordAccess } from '../modules/auth/project-access.server';
 import { clientIp } from '../modules/auth/session.server';
 import { retryWriteBack, writeBackPage } from '../modules/wrapup/outbox.server';
 import { WRITE_BACK_STATES, type WriteBackState } from '../modules/wrapup/wrapup-schema';
@@ -26,15 +28,21 @@ export const loader = withPermission('wrapup.view', async ({ request, user }) =>
   const page = z.coerce.number().int().min(1).catch(1).parse(url.searchParams.get('page'));
   const project = url.searchParams.get('project') ?? '';
   const projectId = /^[0-9a-f-]{36}$/i.test(project) ? project : undefined;
+  await requireFilterAccess(user, { project: projectId });
   const [data, projects] = await Promise.all([
     writeBackPage({
       state: tab === 'all' ? undefined : (tab as WriteBackState),
       projectId,
+      visible: visibleProjectIds(user),
       page,
       pageSize: PAGE_SIZE,
       timeZone: user.timeZone,
     }),
-    prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } }),
+    prisma.project.findMany({
+      where: visibleProjectsWhere(user),
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, name: true },
+    }),
   ]);
   return { ...data, tab, projects, canManage: can(user.role, 'wrapup.manage'), timeZone: user.timeZone };
 });
@@ -49,6 +57,7 @@ export const action = withPermission('wrapup.manage', async ({ request, user }) 
   if (!parsed.success) return { ok: false as const, errors: [{ field: 'request', message: 'wrapup.errors.invalid' }] };
   const actor = { id: user.id, name: user.login, ip: clientIp(request) };
   const { data } = parsed;
+  await requireRecordAccess(user, 'writeBack', data.id);
   return retryWriteBack(actor, data.id, data.intent === 'editRetry' ? data.payload : undefined);
 });
 

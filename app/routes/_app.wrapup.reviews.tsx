@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { useUrlFilters } from '../components/useUrlFilters';
 import { withPermission } from '../modules/auth/guard.server';
 import { can } from '../modules/auth/permissions';
+import { visibleProjectIds } from '../modules/auth/project-access';
+import { requireFilterAccess, requireRecordAccess } from '../modules/auth/project-access.server';
 import { clientIp } from '../modules/auth/session.server';
 import { flattenDispositions } from '../modules/projects/dispositions';
 import { listWrapUps, reviewFilters, wrapUpDetail } from '../modules/wrapup/reviews.server';
@@ -21,9 +23,17 @@ export const loader = withPermission('wrapup.view', async ({ request, user }) =>
     projectId: url.searchParams.get('project') ?? undefined,
     agentId: url.searchParams.get('agent') ?? undefined,
     outcome: url.searchParams.get('outcome') ?? undefined,
+    visible: visibleProjectIds(user),
   };
+  const project = filter.projectId && /^[0-9a-f-]{36}$/i.test(filter.projectId) ? filter.projectId : undefined;
+  await requireFilterAccess(user, { project });
   const id = url.searchParams.get('id');
-  const [rows, filters, detail] = await Promise.all([listWrapUps(filter), reviewFilters(), id ? wrapUpDetail(id) : null]);
+  if (id) await requireRecordAccess(user, 'wrapUp', id);
+  const [rows, filters, detail] = await Promise.all([
+    listWrapUps(filter),
+    reviewFilters(filter.visible),
+    id ? wrapUpDetail(id) : null,
+  ]);
   return { rows, filters, detail, canManage: can(user.role, 'wrapup.manage'), timeZone: user.timeZone };
 });
 
@@ -33,6 +43,7 @@ export const action = withPermission('wrapup.manage', async ({ request, user }) 
   const parsed = Correction.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return { ok: false as const, errors: [{ field: 'request', message: 'wrapup.errors.invalid' }] };
   const { wrapUpId, ...changes } = parsed.data;
+  await requireRecordAccess(user, 'wrapUp', wrapUpId);
   const actor = { id: user.id, userId: user.id, name: user.login, ip: clientIp(request) };
   const result = await correctWrapUp(actor, wrapUpId, changes);
   return result.ok ? { ok: true as const } : result;

@@ -10,7 +10,7 @@ export const loader = withPermission('performance.view', async ({ request, user 
   try {
     const { file, board } = await exportLeaderboard(
       { id: user.id, name: user.login, ip: clientIp(request) },
-      { id: user.id, role: user.role },
+      { id: user.id, role: user.role, projects: user.projects },
       queryFromUrl(url, undefined),
       format,
     );

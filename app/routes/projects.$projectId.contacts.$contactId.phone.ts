@@ -5,7 +5,7 @@ import { projectOrNotFound } from '../modules/projects/project-route.server';
 
 // "Show number": POST so that a prefetch or a crawler never unmasks; audited per call.
 export const action = withPermission('contacts.unmask', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   if (!/^\d{1,19}$/.test(params.contactId ?? '')) return Response.json({ error: 'not_found' }, { status: 404 });
   const phone = await unmaskPhone(
     { id: user.id, name: user.login, ip: clientIp(request) },

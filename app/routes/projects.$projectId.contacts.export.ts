@@ -16,7 +16,7 @@ const Query = z.object({
 // Export of the contacts the browser shows (same filters), as CSV or XLSX. Full numbers only for
 // roles that may unmask, and only when asked (`full=1`); always audited.
 export const loader = withPermission('lists.export', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const url = new URL(request.url);
   const { format, ...filter } = Query.parse(Object.fromEntries(url.searchParams));
   const full = can(user.role, 'contacts.unmask') && url.searchParams.get('full') === '1';

@@ -5,7 +5,7 @@ import { projectOrNotFound } from '../modules/projects/project-route.server';
 
 // The contact form (add, or edit with an id): validated against the template, field errors back.
 export const action = withPermission('lists.import', async ({ request, params, user }) => {
-  const project = await projectOrNotFound(params.projectId);
+  const project = await projectOrNotFound(params.projectId, user);
   const parsed = ContactInputSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success)
     return Response.json({ ok: false, errors: [{ field: '_form', code: 'request.invalid' }] }, { status: 400 });

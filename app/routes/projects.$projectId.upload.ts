@@ -22,8 +22,8 @@ const Reread = z.object({
     .optional(),
 });
 
-export const action = withPermission('lists.import', async ({ request, params }) => {
-  const project = await projectOrNotFound(params.projectId);
+export const action = withPermission('lists.import', async ({ request, params, user }) => {
+  const project = await projectOrNotFound(params.projectId, user);
   const query = new URL(request.url).searchParams;
   const fileName = query.get('fileName') ?? 'upload.csv';
   try {

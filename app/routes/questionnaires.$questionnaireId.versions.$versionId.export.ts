@@ -5,7 +5,7 @@ import { exportResponses } from '../modules/questionnaires/stats.server';
 
 // A version's responses with answers as text, one column per question (CSV or XLSX); audited.
 export const loader = withPermission('reports.export', async ({ request, params, user }) => {
-  const q = await questionnaireOrNotFound(params.questionnaireId);
+  const q = await questionnaireOrNotFound(params.questionnaireId, user);
   const version = q.versions.find((v) => v.id === params.versionId);
   if (!version) throw Response.json({ error: 'not_found' }, { status: 404 });
   const url = new URL(request.url);

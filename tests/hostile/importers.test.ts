@@ -135,7 +135,7 @@ describe('the hostile CSV and XLSX corpus through the import job', () => {
     const outcome = await importOnce(corpus('formula-injection.csv'));
     expectSettled(outcome);
     expect(outcome.job).toMatchObject({ status: 'done', accepted: 4, rejected: 1 });
-    const report = await rejectionReport(outcome.job.id, (e) => `${e.field}:${e.code}`);
+    const report = await rejectionReport(projectId, outcome.job.id, (e) => `${e.field}:${e.code}`);
     const text = String(report.body);
     expect(text).toContain("'=1+1");
     expect(text).not.toMatch(/(^|,)=1\+1/m);

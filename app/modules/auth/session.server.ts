@@ -3,6 +3,7 @@ import { createCookie } from '@remix-run/node';
 import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import type { Role } from './permissions';
+import { type ProjectScope, projectScope } from './project-access';
 
 // The cookie carries a random 256-bit token; the database keeps only its SHA-256, so a leaked
 // database cannot be replayed as sessions.
@@ -16,6 +17,8 @@ export interface SessionUser {
   locale: string | null;
   timeZone: string;
   sessionId: string;
+  /** Read on every request, so a change to a user's projects applies from their next request. */
+  projects: ProjectScope;
 }
 
 function tokenHash(token: string): string {
@@ -61,7 +64,10 @@ async function sessionToken(request: Request): Promise<string | null> {
 export async function getSessionUser(request: Request): Promise<SessionUser | null> {
   const token = await sessionToken(request);
   if (!token) return null;
-  const session = await prisma.session.findUnique({ where: { id: tokenHash(token) }, include: { user: true } });
+  const session = await prisma.session.findUnique({
+    where: { id: tokenHash(token) },
+    include: { user: { include: { projects: { select: { projectId: true } } } } },
+  });
   if (!session) return null;
   if (session.expiresAt <= new Date() || !session.user.active) {
     await prisma.session.deleteMany({ where: { id: session.id } });
@@ -80,6 +86,11 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
     locale: user.locale,
     timeZone: user.timeZone,
     sessionId: session.id,
+    projects: projectScope(
+      user.role,
+      user.allProjects,
+      user.projects.map((p) => p.projectId),
+    ),
   };
 }
 

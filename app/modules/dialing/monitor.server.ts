@@ -48,16 +48,18 @@ export async function taskDialingStatus(taskId: string, now = new Date()) {
 }
 export type TaskDialingStatus = Awaited<ReturnType<typeof taskDialingStatus>>;
 
-export async function dialingSnapshot(now = new Date()) {
+/** `visible`: the viewer's projects (null: all; ADR 106) — their tasks and calls only. */
+export async function dialingSnapshot(visible: string[] | null, now = new Date()) {
   const today = new Date(now.getTime() - 24 * 3_600_000);
+  const scope = visible ? { projectId: { in: visible } } : {};
   const [tasks, inFlight, agents, results] = await Promise.all([
     prisma.task.findMany({
-      where: { status: 'running' },
+      where: { status: 'running', ...scope },
       orderBy: { priority: 'desc' },
       select: { id: true, name: true, dialMode: true, channel: true },
     }),
     prisma.callAttempt.findMany({
-      where: { endedAt: null },
+      where: { endedAt: null, ...scope },
       orderBy: { queuedAt: 'desc' },
       take: 200,
       select: {

@@ -98,8 +98,11 @@ export async function removeFromDnc(actor: AuditActor, id: bigint): Promise<bool
   return true;
 }
 
-export async function listDnc(query: { page: number; pageSize: number; scope?: string }) {
-  const where = query.scope ? { scope: query.scope } : {};
+/** `visible`: the viewer's projects (null or absent: all) — the global list and theirs (ADR 106). */
+export async function listDnc(query: { page: number; pageSize: number; scope?: string; visible?: string[] | null }) {
+  const where = {
+    AND: [query.scope ? { scope: query.scope } : {}, query.visible ? { scope: { in: ['global', ...query.visible] } } : {}],
+  };
   const [rows, total] = await Promise.all([
     prisma.dncEntry.findMany({ where, orderBy: { id: 'desc' }, skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
     prisma.dncEntry.count({ where }),

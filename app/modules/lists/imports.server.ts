@@ -579,8 +579,14 @@ export function uploadPath(token: string): string {
 }
 
 /** The rejected rows as the file had them, with a column saying what was wrong (CSV or XLSX). */
-export async function rejectionReport(importId: string, describe: (error: FieldError) => string, format: SheetFormat = 'csv') {
-  const job = await prisma.contactImport.findUniqueOrThrow({ where: { id: importId } });
+export async function rejectionReport(
+  projectId: string,
+  importId: string,
+  describe: (error: FieldError) => string,
+  format: SheetFormat = 'csv',
+) {
+  // The import must belong to the project in the URL: another project's import is "not found".
+  const job = await prisma.contactImport.findFirstOrThrow({ where: { id: importId, projectId } });
   const rows = await rejections(importId);
   const table = rows.map((row) => [
     row.line,

@@ -5,6 +5,7 @@ import { type CompiledRule, compileCondition, matchRows } from '../../rules/runt
 import { logger } from '../../utils/logger.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { can } from '../auth/permissions';
+import { projectScope, seesProject } from '../auth/project-access';
 import { publishLive } from '../dialing/live.server';
 import { readSetting, writeSetting } from '../system/settings.server';
 import {
@@ -131,9 +132,25 @@ export async function resolveAlert(actor: AuditActor, id: string, note = '') {
   return true;
 }
 
-export async function listAlerts(filter: { state?: string; take?: number } = {}) {
+/**
+ * Alerts a viewer limited to some projects may see (ADR 106): those of their projects and their
+ * tasks, and the shared telephony's (trunks, caller IDs, system). null: no limit.
+ */
+export async function alertScope(visible: string[] | null): Promise<Prisma.AlertWhereInput> {
+  if (!visible) return {};
+  const tasks = await prisma.task.findMany({ where: { projectId: { in: visible } }, select: { id: true } });
+  return {
+    OR: [
+      { NOT: [{ subject: { startsWith: 'task:' } }, { subject: { startsWith: 'project:' } }] },
+      { subject: { in: [...visible.map((id) => `project:${id}`), ...tasks.map((t) => `task:${t.id}`)] } },
+    ],
+  };
+}
+
+export async function listAlerts(filter: { state?: string; take?: number; visible?: string[] | null } = {}) {
+  const state = filter.state === 'open' ? { state: { not: 'resolved' } } : filter.state ? { state: filter.state } : {};
   const alerts = await prisma.alert.findMany({
-    where: filter.state === 'open' ? { state: { not: 'resolved' } } : filter.state ? { state: filter.state } : {},
+    where: { AND: [state, await alertScope(filter.visible ?? null)] },
     orderBy: { firedAt: 'desc' },
     take: filter.take ?? 100,
   });
@@ -155,9 +172,38 @@ export async function listAlerts(filter: { state?: string; take?: number } = {})
 
 // --- in-app notifications (the bell) ---
 
+/**
+ * Who is told about an alert: active users who may watch monitoring and who see the project of
+ * its subject (a task's or a project's; ADR 106). Telephony alerts go to every watcher.
+ */
+export async function watchersOf(subject: string): Promise<string[]> {
+  const [kind, ref] = subject.split(':');
+  const projectId =
+    kind === 'project'
+      ? (ref ?? null)
+      : kind === 'task' && ref && /^[0-9a-f-]{36}$/i.test(ref)
+        ? ((await prisma.task.findUnique({ where: { id: ref }, select: { projectId: true } }))?.projectId ?? null)
+        : null;
+  const users = await prisma.user.findMany({
+    where: { active: true },
+    select: { id: true, role: true, allProjects: true, projects: { select: { projectId: true } } },
+  });
+  return users
+    .filter((u) => can(u.role, 'monitoring.view'))
+    .filter((u) => {
+      const scope = projectScope(
+        u.role,
+        u.allProjects,
+        u.projects.map((p) => p.projectId),
+      );
+      return !projectId || seesProject({ role: u.role, projects: scope }, projectId);
+    })
+    .map((u) => u.id);
+}
+
 async function notifyWatchers(alertId: string, severity: string, title: string, body: string) {
-  const users = await prisma.user.findMany({ where: { active: true }, select: { id: true, role: true } });
-  const watchers = users.filter((u) => can(u.role, 'monitoring.view'));
+  const alert = await prisma.alert.findUnique({ where: { id: alertId }, select: { subject: true } });
+  const watchers = (await watchersOf(alert?.subject ?? 'system')).map((id) => ({ id }));
   if (!watchers.length) return;
   await prisma.notification.createMany({
     data: watchers.map((u) => ({ userId: u.id, alertId, severity, title, body, link: '/monitoring/alerts' })),

@@ -132,8 +132,9 @@ export function subjectsOf(tallies: Tallies, kind: string): string[] {
 }
 
 /** Write-back outbox: backlog (pending), dead letters, and items that failed in each window. */
-export async function writeBackFigures(now = new Date(), projectId?: string) {
-  const where = projectId ? { projectId } : {};
+/** `projectId`: one project, or a viewer's projects (ADR 106); absent: all. */
+export async function writeBackFigures(now = new Date(), projectId?: string | string[]) {
+  const where = Array.isArray(projectId) ? { projectId: { in: projectId } } : projectId ? { projectId } : {};
   const [pending, dead, failed10m, failed1h, oldest] = await Promise.all([
     prisma.writeBack.count({ where: { ...where, state: 'pending' } }),
     prisma.writeBack.count({ where: { ...where, state: 'dead' } }),
@@ -228,17 +229,25 @@ export function figures(t: Tally) {
 }
 
 /** Everything the wallboard shows, computed once per refresh. */
-export async function wallboardSnapshot(now = new Date()) {
+/**
+ * `visible`: the viewer's projects (null: all). Task rows and write-back figures are per project
+ * and filtered (ADR 106); the telephony (system totals, trunks, caller IDs, agents, queues) is
+ * shared by every project and shown whole.
+ */
+export async function wallboardSnapshot(now = new Date(), visible: string[] | null = null) {
   const [tallies, tasks, inFlight, presence, writeBack, queues, channels, breakers] = await Promise.all([
     attemptTallies(now, { longMaxAgeMs: LONG_WINDOWS_MAX_AGE_MS }),
-    prisma.task.findMany({ where: { status: { in: ['running', 'paused'] } }, orderBy: { priority: 'desc' } }),
+    prisma.task.findMany({
+      where: { status: { in: ['running', 'paused'] }, ...(visible ? { projectId: { in: visible } } : {}) },
+      orderBy: { priority: 'desc' },
+    }),
     prisma.callAttempt.groupBy({
       by: ['taskId', 'state', 'trunk', 'callerId'],
       where: { endedAt: null },
       _count: { _all: true },
     }),
     prisma.agentPresence.findMany({ where: { NOT: { state: 'offline' } }, orderBy: { since: 'asc' } }),
-    writeBackFigures(now),
+    writeBackFigures(now, visible ?? undefined),
     jobQueueLag(now),
     trunkChannels(now),
     prisma.circuitBreaker.findMany({ where: { releasedAt: null } }),
@@ -320,15 +329,18 @@ export async function wallboardSnapshot(now = new Date()) {
     callerIds,
     writeBack,
     queues,
-    breakers: breakers.map((b) => ({
-      id: b.id,
-      kind: b.kind,
-      target: b.target,
-      level: b.level,
-      reason: b.reason,
-      trippedAt: b.trippedAt.toISOString(),
-      resumeAt: b.resumeAt?.toISOString() ?? null,
-    })),
+    // A task's pacing cap is that task's project's business; trunk and caller-ID breakers are shared.
+    breakers: breakers
+      .filter((b) => !visible || b.kind !== 'capPacing' || tasks.some((t) => t.id === b.target))
+      .map((b) => ({
+        id: b.id,
+        kind: b.kind,
+        target: b.target,
+        level: b.level,
+        reason: b.reason,
+        trippedAt: b.trippedAt.toISOString(),
+        resumeAt: b.resumeAt?.toISOString() ?? null,
+      })),
   };
 }
 export type WallboardSnapshot = Awaited<ReturnType<typeof wallboardSnapshot>>;

@@ -1,6 +1,7 @@
 import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { can, type Role } from '../auth/permissions';
+import { type ProjectScope, seesProject } from '../auth/project-access';
 import { type SheetFormat, sheet } from '../lists/spreadsheet-safety';
 import { agentAggregates } from './aggregates.server';
 import { type AgentAggregate, EMPTY_FIGURES } from './metrics';
@@ -16,6 +17,8 @@ import { scoreMany } from './scoring.server';
 export interface Viewer {
   id: string;
   role: Role;
+  /** The viewer's projects (ADR 106); absent: all. A project's scheme is shown only within them. */
+  projects?: ProjectScope;
 }
 
 export interface LeaderboardRow {
@@ -59,10 +62,16 @@ export class PerformanceError extends Error {
 
 const seesAll = (viewer: Viewer) => can(viewer.role, 'performance.manage');
 
+/** A team's scheme is for everyone who manages performance; a project's, for those who see the project. */
+export const inScope = (viewer: Pick<Viewer, 'role' | 'projects'>, s: { scopeKind: string; projectId: string | null }) =>
+  s.scopeKind !== 'project' ||
+  !s.projectId ||
+  seesProject({ role: viewer.role, projects: viewer.projects ?? 'all' }, s.projectId);
+
 /** The schemes a viewer may open: all for managers, those that rank the agent for others. */
 export async function schemesFor(viewer: Viewer): Promise<SchemeView[]> {
   const schemes = await listSchemes({ activeOnly: !seesAll(viewer) });
-  if (seesAll(viewer)) return schemes;
+  if (seesAll(viewer)) return schemes.filter((s) => inScope(viewer, s));
   const mine: SchemeView[] = [];
   for (const s of schemes) if ((await schemeRoster(s)).includes(viewer.id)) mine.push(s);
   return mine;

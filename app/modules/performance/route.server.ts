@@ -18,7 +18,7 @@ export function queryFromUrl(url: URL, fallbackSchemeId: string | undefined) {
 
 /** The page's data; a bad period or an unknown scheme is an error to show, not a crash. */
 export async function leaderboardPage(user: SessionUser, url: URL) {
-  const viewer = { id: user.id, role: user.role };
+  const viewer = { id: user.id, role: user.role, projects: user.projects };
   const schemes = (await schemesFor(viewer)).map((s) => ({ id: s.id, name: s.name, scopeName: s.scopeName, active: s.active }));
   const query = queryFromUrl(url, schemes.find((s) => s.active)?.id ?? schemes[0]?.id);
   let board: Leaderboard | null = null;

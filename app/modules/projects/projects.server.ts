@@ -8,9 +8,15 @@ import { defaultRules, type ProjectRules, type ProjectRulesSchema, type ProjectU
 
 export class ProjectNotFound extends Error {}
 
-export async function listProjects() {
-  const projects = await prisma.project.findMany({ orderBy: [{ status: 'asc' }, { createdAt: 'desc' }] });
-  const counts = await prisma.contact.groupBy({ by: ['projectId'], where: { deletedAt: null }, _count: { _all: true } });
+/** `visible`: the ids the viewer may see, or null for all (auth/project-access, ADR 106). */
+export async function listProjects(visible: string[] | null) {
+  const scope = visible ? { id: { in: visible } } : {};
+  const projects = await prisma.project.findMany({ where: scope, orderBy: [{ status: 'asc' }, { createdAt: 'desc' }] });
+  const counts = await prisma.contact.groupBy({
+    by: ['projectId'],
+    where: { deletedAt: null, projectId: { in: projects.map((p) => p.id) } },
+    _count: { _all: true },
+  });
   const byProject = new Map(counts.map((c) => [c.projectId, c._count._all]));
   return projects.map((p) => ({
     id: p.id,
@@ -109,4 +115,13 @@ export async function changeProjectRules(
     dedupPolicy: project.dedupPolicy === 'update' ? 'update' : 'skip',
   });
   return getProject(id);
+}
+
+/** Gives a user (limited to some projects) access to one more; a no-op when already given. */
+export async function addProjectMember(userId: string, projectId: string) {
+  await prisma.projectMember.upsert({
+    where: { userId_projectId: { userId, projectId } },
+    create: { userId, projectId },
+    update: {},
+  });
 }

@@ -1,6 +1,7 @@
 import { prisma } from '../../db/prisma.server';
 import type { Prisma } from '../../generated/prisma/client';
 import { type AuditActor, audit } from '../audit/audit.server';
+import { notFound, requireProjectAccess, type ScopedUser } from '../auth/project-access';
 import type { FieldDef } from '../lists/field-template';
 import { getProject } from '../projects/projects.server';
 import { type FlowGraph, flowScope, parseFlow } from './graph';
@@ -34,9 +35,13 @@ export function checkFlow(graph: FlowGraph, fields: FieldDef[], tags: string[]) 
   return validateFlow(graph, flowScope(graph, fields, tags));
 }
 
-export async function listQuestionnaires(projectId?: string) {
+/** `visible`: the projects the viewer may see, or null for all (ADR 106). */
+export async function listQuestionnaires(visible: string[] | null, projectId?: string) {
   const rows = await prisma.questionnaire.findMany({
-    where: { archived: false, ...(projectId ? { projectId } : {}) },
+    where: {
+      archived: false,
+      AND: [projectId ? { projectId } : {}, visible ? { projectId: { in: visible } } : {}],
+    },
     orderBy: { updatedAt: 'desc' },
     include: { versions: { select: { id: true, version: true, publishedAt: true }, orderBy: { version: 'desc' }, take: 1 } },
   });
@@ -212,12 +217,15 @@ export async function archiveQuestionnaire(actor: AuditActor, id: string) {
 }
 
 /** Route params → the questionnaire, or a 404 response (a malformed id is not a server error). */
-export async function questionnaireOrNotFound(id: string | undefined) {
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw Response.json({ error: 'not_found' }, { status: 404 });
+/** A questionnaire of a project the user does not see is answered like a missing one (ADR 106). */
+export async function questionnaireOrNotFound(id: string | undefined, user: ScopedUser) {
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) notFound();
   try {
-    return await getQuestionnaire(id);
+    const q = await getQuestionnaire(id);
+    requireProjectAccess(user, q.projectId);
+    return q;
   } catch (error) {
-    if (error instanceof QuestionnaireNotFound) throw Response.json({ error: 'not_found' }, { status: 404 });
+    if (error instanceof QuestionnaireNotFound) notFound();
     throw error;
   }
 }

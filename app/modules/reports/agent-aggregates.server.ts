@@ -31,6 +31,8 @@ export interface AgentAggregateQuery {
   to: string;
   timeZone: string;
   projectId?: string;
+  /** The projects the viewer may see (absent: all). */
+  visible?: string[];
   taskId?: string;
   agentIds?: string[];
   /** A skill group: its members. */
@@ -40,7 +42,16 @@ export interface AgentAggregateQuery {
 /** One row per agent with activity in the period (ordered by calls, most first). */
 export async function agentAggregates(q: AgentAggregateQuery): Promise<AgentAggregate[]> {
   const where = scopeWhere(
-    { report: 'agents', from: q.from, to: q.to, tz: q.timeZone, project: q.projectId, task: q.taskId, team: q.teamId },
+    {
+      report: 'agents',
+      from: q.from,
+      to: q.to,
+      tz: q.timeZone,
+      project: q.projectId,
+      task: q.taskId,
+      team: q.teamId,
+      visible: q.visible,
+    },
     { agentColumn: true },
   );
   const agents = q.agentIds ? Prisma.sql` AND r."agentId" = ANY(${q.agentIds}::uuid[])` : Prisma.empty;

@@ -19,6 +19,8 @@ export interface ReportFilters {
   from: string;
   to: string;
   tz: string;
+  /** Not from the URL: the projects the viewer may see (absent: all; ADR 106). */
+  visible?: string[];
 }
 
 export interface FilterError {

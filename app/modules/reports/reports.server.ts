@@ -25,7 +25,9 @@ async function funnel(f: ReportFilters): Promise<ReportResult> {
            coalesce(sum("firstConnects"), 0)::int AS "firstConnect", coalesce(sum("firstSuccesses"), 0)::int AS "firstSuccess"
       FROM "RollupTaskHour" r WHERE ${scopeWhere(f)}`;
   const projectId = f.task ? (await prisma.task.findUnique({ where: { id: f.task } }))?.projectId : f.project;
-  const contacts = await prisma.contact.count({ where: projectId ? { projectId } : {} });
+  const contacts = await prisma.contact.count({
+    where: { AND: [projectId ? { projectId } : {}, f.visible ? { projectId: { in: f.visible } } : {}] },
+  });
   const t = totals ?? { attempts: 0, connected: 0, successes: 0, first: 0, firstConnect: 0, firstSuccess: 0 };
   const stages = [
     { stage: 'contacts', contacts, calls: null },
@@ -135,6 +137,7 @@ async function agents(f: ReportFilters): Promise<ReportResult> {
     to: f.to,
     timeZone: f.tz,
     projectId: f.project,
+    visible: f.visible,
     taskId: f.task,
     teamId: f.team,
     agentIds: f.agent ? [f.agent] : undefined,
@@ -242,7 +245,7 @@ async function questionnaire(f: ReportFilters, language: string): Promise<Report
     where: {
       questionnaireVersionId: { not: null },
       ...(f.task ? { id: f.task } : {}),
-      ...(f.project ? { projectId: f.project } : {}),
+      AND: [f.project ? { projectId: f.project } : {}, f.visible ? { projectId: { in: f.visible } } : {}],
     },
     select: { questionnaireVersionId: true },
   });

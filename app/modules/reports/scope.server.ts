@@ -25,6 +25,7 @@ export function scopeWhere(
   const { start, end } = range(f);
   const parts = [Prisma.sql`${time} >= ${start}`, Prisma.sql`${time} < ${end}`];
   if (f.project) parts.push(Prisma.sql`${Prisma.raw(`${a}."projectId"`)} = ${f.project}::uuid`);
+  if (f.visible) parts.push(Prisma.sql`${Prisma.raw(`${a}."projectId"`)} = ANY(${f.visible}::uuid[])`);
   if (f.task) parts.push(Prisma.sql`${Prisma.raw(`${a}."taskId"`)} = ${f.task}::uuid`);
   if (options.agentColumn) {
     const agent = Prisma.raw(`${a}."agentId"`);

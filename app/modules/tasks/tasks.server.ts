@@ -77,9 +77,16 @@ export async function getTask(id: string): Promise<TaskView> {
   return taskView(task);
 }
 
-export async function listTasks(filter: { projectId?: string; status?: string } = {}) {
+/** `visible`: the projects the viewer may see (null: all; ADR 106). */
+export async function listTasks(filter: { projectId?: string; status?: string; visible?: string[] | null } = {}) {
   const tasks = await prisma.task.findMany({
-    where: { ...(filter.projectId ? { projectId: filter.projectId } : {}), ...(filter.status ? { status: filter.status } : {}) },
+    where: {
+      AND: [
+        filter.projectId ? { projectId: filter.projectId } : {},
+        filter.visible ? { projectId: { in: filter.visible } } : {},
+        filter.status ? { status: filter.status } : {},
+      ],
+    },
     orderBy: [{ createdAt: 'desc' }],
   });
   const projects = await prisma.project.findMany({

@@ -34,7 +34,20 @@ export const UserCreateSchema = z.object({
 
 export const UserUpdateSchema = UserCreateSchema.omit({ login: true }).extend({ active: z.boolean() });
 
+/**
+ * Which projects a user sees (ADR 106): all of them, or the chosen ones. Admins always see all;
+ * agents see the contacts of the tasks they are assigned to, whatever is stored here.
+ */
+export const ProjectAccessSchema = z.object({
+  allProjects: z.boolean(),
+  projectIds: z.array(z.string().uuid()).max(1000),
+});
+
+/** The roles whose project access is chosen on the users page. */
+export const SCOPED_ROLES = ['supervisor', 'auditor'] as const;
+
 export const PreferencesSchema = z.object({ locale: z.enum(LOCALES), timeZone });
 
 export type UserCreate = z.infer<typeof UserCreateSchema>;
 export type UserUpdate = z.infer<typeof UserUpdateSchema>;
+export type ProjectAccess = z.infer<typeof ProjectAccessSchema>;

@@ -2,10 +2,12 @@ import { prisma } from '../../db/prisma.server';
 import { type AuditActor, audit } from '../audit/audit.server';
 import { generatePassword, hashPassword, verifyPassword } from '../auth/password.server';
 import { destroyUserSessions } from '../auth/session.server';
-import type { UserCreate, UserUpdate } from './user-schema';
+import type { ProjectAccess, UserCreate, UserUpdate } from './user-schema';
 
 export class UserRuleError extends Error {
-  constructor(readonly code: 'login.taken' | 'lastAdmin' | 'selfDeactivate' | 'password.wrong' | 'notFound') {
+  constructor(
+    readonly code: 'login.taken' | 'lastAdmin' | 'selfDeactivate' | 'password.wrong' | 'notFound' | 'projects.unknown',
+  ) {
     super(code);
   }
 }
@@ -20,22 +22,85 @@ const publicFields = {
   active: true,
   lastLoginAt: true,
   createdAt: true,
+  allProjects: true,
 } as const;
 
 export async function listUsers() {
-  const users = await prisma.user.findMany({ select: publicFields, orderBy: [{ active: 'desc' }, { login: 'asc' }] });
-  return users.map((u) => ({ ...u, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() }));
+  const users = await prisma.user.findMany({
+    select: { ...publicFields, projects: { select: { projectId: true } } },
+    orderBy: [{ active: 'desc' }, { login: 'asc' }],
+  });
+  return users.map(({ projects, ...u }) => ({
+    ...u,
+    projectIds: projects.map((p) => p.projectId),
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+    createdAt: u.createdAt.toISOString(),
+  }));
 }
 
-/** Creates a user with the given or a generated password; returns the password once. */
-export async function createUser(actor: AuditActor, input: UserCreate, password = generatePassword()) {
+/**
+ * Creates a user with the given or a generated password; returns the password once. Without
+ * `access` (the seed, the command line) the user sees all projects; the users page always
+ * sends the projects the admin picked (ADR 106).
+ */
+export async function createUser(
+  actor: AuditActor,
+  input: UserCreate,
+  password = generatePassword(),
+  access: ProjectAccess = { allProjects: true, projectIds: [] },
+) {
   if (await prisma.user.findUnique({ where: { login: input.login } })) throw new UserRuleError('login.taken');
+  const projectIds = await knownProjects(access);
   const user = await prisma.user.create({
-    data: { ...input, passwordHash: await hashPassword(password) },
+    data: {
+      ...input,
+      allProjects: access.allProjects,
+      passwordHash: await hashPassword(password),
+      projects: { create: projectIds.map((projectId) => ({ projectId })) },
+    },
     select: publicFields,
   });
-  await audit(actor, 'user.create', user.login, { role: user.role, displayName: user.displayName });
+  await audit(actor, 'user.create', user.login, {
+    role: user.role,
+    displayName: user.displayName,
+    allProjects: access.allProjects,
+    projectIds,
+  });
   return { user, password };
+}
+
+/** The chosen projects, all existing (a deleted or made-up id is refused, not silently kept). */
+async function knownProjects(access: ProjectAccess): Promise<string[]> {
+  const wanted = [...new Set(access.projectIds)];
+  if (!wanted.length) return [];
+  const found = await prisma.project.count({ where: { id: { in: wanted } } });
+  if (found !== wanted.length) throw new UserRuleError('projects.unknown');
+  return wanted;
+}
+
+/**
+ * Changes which projects a user sees. Nothing is ended: the session reads the projects on every
+ * request, so the change applies from the user's next request. Audited with what was added and
+ * removed.
+ */
+export async function setProjectAccess(actor: AuditActor, id: string, access: ProjectAccess) {
+  const before = await prisma.user.findUnique({ where: { id }, include: { projects: true } });
+  if (!before) throw new UserRuleError('notFound');
+  const next = await knownProjects(access);
+  const had = new Set(before.projects.map((p) => p.projectId));
+  const added = next.filter((p) => !had.has(p));
+  const removed = [...had].filter((p) => !next.includes(p));
+  if (before.allProjects === access.allProjects && !added.length && !removed.length) return;
+  await prisma.$transaction([
+    prisma.user.update({ where: { id }, data: { allProjects: access.allProjects } }),
+    prisma.projectMember.deleteMany({ where: { userId: id, projectId: { in: removed } } }),
+    prisma.projectMember.createMany({ data: added.map((projectId) => ({ userId: id, projectId })) }),
+  ]);
+  await audit(actor, 'user.projects', before.login, {
+    allProjects: { from: before.allProjects, to: access.allProjects },
+    added,
+    removed,
+  });
 }
 
 async function activeAdmins(exceptId: string): Promise<number> {

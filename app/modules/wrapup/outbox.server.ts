@@ -173,6 +173,8 @@ export async function retryWriteBack(
 export interface WriteBackFilter {
   state?: WriteBackState;
   projectId?: string;
+  /** The projects the viewer may see; null or absent: all (ADR 106). */
+  visible?: string[] | null;
   page?: number;
   pageSize?: number;
   /** For "delivered today". */
@@ -183,10 +185,11 @@ export interface WriteBackFilter {
 export async function writeBackPage(filter: WriteBackFilter = {}, now = new Date()) {
   const pageSize = Math.min(Math.max(filter.pageSize ?? 50, 1), 200);
   const page = Math.max(filter.page ?? 1, 1);
-  const where: Prisma.WriteBackWhereInput = {
-    ...(filter.state ? { state: filter.state } : {}),
-    ...(filter.projectId ? { projectId: filter.projectId } : {}),
+  const scope: Prisma.WriteBackWhereInput = {
+    AND: [filter.projectId ? { projectId: filter.projectId } : {}, filter.visible ? { projectId: { in: filter.visible } } : {}],
   };
+  const where: Prisma.WriteBackWhereInput = { ...scope, ...(filter.state ? { state: filter.state } : {}) };
+  const visible = filter.visible ?? null;
   const local = localTime(now, filter.timeZone ?? 'Asia/Shanghai');
   const startOfDay = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - local.minutes * 60_000);
   const since = new Date(now.getTime() - 86_400_000);
@@ -200,14 +203,14 @@ export async function writeBackPage(filter: WriteBackFilter = {}, now = new Date
     prisma.writeBack.count({ where }),
     prisma.writeBack.groupBy({
       by: ['state'],
-      where: filter.projectId ? { projectId: filter.projectId } : {},
+      where: scope,
       _count: { _all: true },
     }),
     prisma.writeBack.count({
       where: {
         state: 'delivered',
         deliveredAt: { gte: startOfDay },
-        ...(filter.projectId ? { projectId: filter.projectId } : {}),
+        ...scope,
       },
     }),
     prisma.$queryRaw<{ p50: number | null; p95: number | null }[]>`
@@ -215,7 +218,8 @@ export async function writeBackPage(filter: WriteBackFilter = {}, now = new Date
              percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM "deliveredAt" - "createdAt") * 1000) AS p95
       FROM "WriteBack"
       WHERE state = 'delivered' AND "deliveredAt" >= ${since}
-        AND (${filter.projectId ?? null}::uuid IS NULL OR "projectId" = ${filter.projectId ?? null}::uuid)`,
+        AND (${filter.projectId ?? null}::uuid IS NULL OR "projectId" = ${filter.projectId ?? null}::uuid)
+        AND (${visible}::uuid[] IS NULL OR "projectId" = ANY(${visible}::uuid[]))`,
   ]);
   const [projects, wrapUps] = await Promise.all([
     prisma.project.findMany({

@@ -11,13 +11,18 @@ export interface WrapUpFilter {
   agentId?: string;
   outcome?: string;
   take?: number;
+  /** The projects the viewer may see; null or absent: all (ADR 106). */
+  visible?: string[] | null;
 }
 
 const uuid = (v: string | undefined) => (v && /^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
 
 export async function listWrapUps(filter: WrapUpFilter = {}) {
   const where: Prisma.WrapUpWhereInput = {
-    ...(uuid(filter.projectId) ? { projectId: filter.projectId } : {}),
+    AND: [
+      uuid(filter.projectId) ? { projectId: filter.projectId } : {},
+      filter.visible ? { projectId: { in: filter.visible } } : {},
+    ],
     ...(uuid(filter.agentId) ? { agentId: filter.agentId } : {}),
     ...(filter.outcome && (OUTCOME_CLASSES as readonly string[]).includes(filter.outcome) ? { outcome: filter.outcome } : {}),
   };
@@ -59,9 +64,13 @@ export async function listWrapUps(filter: WrapUpFilter = {}) {
 }
 
 /** Filter choices for the review page. */
-export async function reviewFilters() {
+export async function reviewFilters(visible: string[] | null) {
   const [projects, agents] = await Promise.all([
-    prisma.project.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true } }),
+    prisma.project.findMany({
+      where: visible ? { id: { in: visible } } : {},
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, name: true },
+    }),
     prisma.user.findMany({ where: { role: 'agent' }, orderBy: { login: 'asc' }, select: { id: true, login: true } }),
   ]);
   return { projects, agents, outcomes: [...OUTCOME_CLASSES] };
