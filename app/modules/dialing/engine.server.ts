@@ -568,6 +568,26 @@ export class DialerEngine {
     );
   }
 
+  /** Calls of a task live on this dialer's switch. */
+  callsOf(taskId: string): number {
+    return this.ofTask(taskId);
+  }
+
+  /** Whether a call is live on this dialer's switch. */
+  has(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  /**
+   * This dialer no longer holds a task's lock: its calls of the task are hung up (their ends are
+   * written as the switch reports them, or by the next owner when the database is away).
+   */
+  async hangUpTask(taskId: string): Promise<number> {
+    const ids = [...this.calls].filter(([, call]) => call.task.id === taskId).map(([id]) => id);
+    for (const id of ids) await this.sw.hangup(id, 'NORMAL_CLEARING').catch(() => undefined);
+    return ids.length;
+  }
+
   inFlight(): number {
     return this.calls.size;
   }
