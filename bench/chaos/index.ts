@@ -1,3 +1,5 @@
+// The environment first: modules read it when they are imported (setup.ts).
+import './setup';
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyMigrations } from '../../app/db/migrate.server';
@@ -18,13 +20,13 @@ import { startClerk } from './clerk';
 import { startChaosCrm } from './crm';
 import { chaosPostgres, startFleet } from './processes';
 import { chaosSchedule, mulberry32 } from './schedule';
-import { dir } from './setup';
 
 // `npm run chaos` (docs/operations.md, "Chaos run"): a time-scaled predictive campaign on the sim
 // switch with two dialers and two workers, one of which is killed with SIGKILL and restarted every
 // 20–60 s, and PostgreSQL crashed and restarted once; then, from the database and the test CRM's
 // record alone, the promises that must have held. Exit code 1 when any was broken.
 
+const dir = process.env.WAIHU_DATA_DIR as string;
 const MINUTES = Number(process.env.CHAOS_MINUTES ?? 30);
 const SCALE = Number(process.env.CHAOS_SCALE ?? 10);
 const SEED = Number(process.env.CHAOS_SEED ?? 1);
