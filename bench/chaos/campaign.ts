@@ -2,6 +2,7 @@ import { prisma } from '../../app/db/prisma.server';
 import { callableProject } from '../../app/modules/dialing/testing.server';
 import { importFromApi } from '../../app/modules/lists/api-import.server';
 import { addToDnc } from '../../app/modules/lists/dnc.server';
+import { seedDefaultAlertRulesOnce } from '../../app/modules/monitoring/alerts.server';
 import { TaskInputSchema } from '../../app/modules/tasks/task-schema';
 import { createTask, transitionTask } from '../../app/modules/tasks/tasks.server';
 import { createUser } from '../../app/modules/users/users.server';
@@ -35,6 +36,9 @@ export interface Campaign {
 }
 
 export async function seedCampaign(crmUrl: string, opts: { contacts: number; agents: number }): Promise<Campaign> {
+  // As in the demo: the abandon → pause alert rule would pause the task in its first minute (the
+  // pacer's warm-up at 10× with a dozen agents abandons far over 3 %), ending the campaign early.
+  await seedDefaultAlertRulesOnce({ disabled: ['abandon-pause'] });
   const crm = await createInstallation(actor, 'webhook-crm', 'chaos CRM');
   await saveConfig(actor, crm.id, { baseUrl: crmUrl, hmacSecret: CRM_SECRET, retries: 0 });
   await setEnabled(actor, crm.id, true);

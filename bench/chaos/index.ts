@@ -124,6 +124,8 @@ const [attempts, doubleDials, outsideHours, beyondLimits, dncDialled, stuckAttem
   prisma.callAttempt.groupBy({ by: ['result'], where: { projectId: id }, _count: { _all: true } }),
 ]);
 say(`results: ${results.map((r) => `${r.result}=${r._count._all}`).join(' ')}`);
+const count = (result: string) => results.find((r) => r.result === result)?._count._all ?? 0;
+const abandonRate = count('abandoned') / Math.max(1, count('abandoned') + count('connected'));
 say(`wrap-ups submitted ${clerk.submitted()}, write-back items ${writeBacks.items}, CRM requests ${crm.deliveries()}`);
 const crashes = fleet.crashes();
 for (const c of crashes) say(`CRASH ${c}`);
@@ -153,6 +155,7 @@ say(
     crashes: crashes.length,
     failedStarts: fleet.members.reduce((n, m) => n + m.failedStarts, 0),
     wrapUps: clerk.submitted(),
+    abandonRatePct: Math.round(abandonRate * 1000) / 10,
     minutes: MINUTES,
     scale: SCALE,
     seed: SEED,
