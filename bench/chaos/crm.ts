@@ -18,6 +18,8 @@ export async function startChaosCrm() {
         kind: key.includes(':lead:') ? 'lead' : 'result',
       }));
     },
+    /** The next record is stored but its reply lost (the socket closed): the sender must try again. */
+    loseNextReply: () => crm.dropRepliesNext(1),
     /** Every /results and /leads request that reached it, repeats included. */
     deliveries: () => crm.requests.filter((r) => r.path === '/results' || r.path === '/leads').length,
     close: () => crm.close(),

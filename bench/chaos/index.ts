@@ -60,6 +60,9 @@ const fleet = startFleet({
 await fleet.start();
 const harnessErrors: string[] = [];
 const clerk = startClerk(campaign.projectId, (error) => harnessErrors.push(String(error)));
+// Now and then the CRM stores a record and the reply is lost: the worker must send it again under
+// the same key, and the CRM must not apply it twice.
+const lostReplies = setInterval(() => crm.loseNextReply(), 10_000);
 
 const runMs = (MINUTES * 60_000) / SCALE;
 const schedule = chaosSchedule(runMs, SEED);
@@ -110,6 +113,7 @@ while (Date.now() < deadline) {
   await sleep(1000);
 }
 await clerk.stop();
+clearInterval(lostReplies);
 await fleet.stop();
 
 const id = campaign.projectId;
@@ -155,6 +159,8 @@ say(
     crashes: crashes.length,
     failedStarts: fleet.members.reduce((n, m) => n + m.failedStarts, 0),
     wrapUps: clerk.submitted(),
+    crmRequests: crm.deliveries(),
+    redeliveries: crm.deliveries() - crm.applied().length,
     abandonRatePct: Math.round(abandonRate * 1000) / 10,
     minutes: MINUTES,
     scale: SCALE,
