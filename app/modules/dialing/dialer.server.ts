@@ -230,6 +230,8 @@ export async function startDialer(
         const task = engineTask(t, await carriers(t.callerId.installationId));
         if (!task) continue;
         await engine.tick(task);
+        // The lock was lost while this round launched: what it launched is not this dialer's to keep.
+        if (!owned.has(t.id)) await engine.hangUpTask(t.id);
       }
       await sweepRequested();
       if (rounds % 10 === 0) await sweepStopped();
