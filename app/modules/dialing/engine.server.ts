@@ -363,6 +363,9 @@ export class DialerEngine {
             data: { id: e.callId, taskId: call.task.id, state: 'answered', agentId: call.requestedBy ?? null },
           }),
         );
+        // Awaited further on; when finding an agent fails first (the database away) its own failure
+        // must not become an unhandled rejection, which ends the process and every call on it.
+        recorded.catch(() => undefined);
         if (e.machine === true || call.task.dialMode === 'robot') await recorded;
         if (e.machine === true) await this.sw.hangup(e.callId, 'NORMAL_CLEARING');
         else if (call.task.dialMode === 'robot')
