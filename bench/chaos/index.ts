@@ -134,7 +134,6 @@ say(`wrap-ups submitted ${clerk.submitted()}, write-back items ${writeBacks.item
 const crashes = fleet.crashes();
 for (const c of crashes) say(`CRASH ${c}`);
 for (const e of harnessErrors.slice(0, 5)) say(`harness: ${e}`);
-say(`logs: ${dir}`);
 
 await stopBoss();
 await disconnectPrisma();
@@ -143,6 +142,7 @@ await pg.stop();
 const violations =
   doubleDials + outsideHours + beyondLimits + dncDialled + writeBacks.lost + writeBacks.duplicate + stuckAttempts;
 if (violations === 0 && !process.env.CHAOS_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+else say(`database and logs kept in ${dir}`);
 say(
   JSON.stringify({
     bench: 'chaos',
