@@ -98,14 +98,17 @@ export async function finishAttempt(attemptId: string, finish: Finish, at = new 
     const contact = await tx.contact.findUnique({ where: { id: attempt.contactId }, select: { secondaryPhoneCipher: true } });
     const history = attemptHistory(previous, (rules.secondaryAfterFailures ?? 0) > 0 && !!contact?.secondaryPhoneCipher);
     const technical = finish.result !== 'connected' && finish.result !== 'robot';
-    const decision = technical ? decideCase(rules.closingRule, rules.retryPolicy, history) : null;
+    const decision = decideCase(rules.closingRule, rules.retryPolicy, history);
+    // A conversation's case is the wrap-up's to decide; until it is submitted the contact waits as
+    // after "call again" — never on an earlier attempt's retry time, long past (the chaos run saw
+    // a contact called again 74 ms after a call that the wrap-up then closed as a success).
+    const held = decision.close ? null : decision.nextAttemptAt;
     await tx.contact.update({
       where: { id: attempt.contactId },
       data: {
         attempts: { increment: 1 },
         lastOutcome: finish.result,
-        ...(decision?.close ? { status: 'closed', nextAttemptAt: null } : {}),
-        ...(decision && !decision.close ? { nextAttemptAt: decision.nextAttemptAt } : {}),
+        ...(technical && decision.close ? { status: 'closed', nextAttemptAt: null } : { nextAttemptAt: held }),
       },
     });
     return true;

@@ -107,9 +107,33 @@ export async function startDialer(
   const choice = options.softswitch ? simChoice(options.softswitch) : await configuredSwitch(agentDialString);
   const { sw, line, sim } = choice;
   const engine = new DialerEngine(sw, dialerId, sw.clock, line.prepare);
-  const locks = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await locks.connect();
   const owned = new Set<string>();
+  // The connection holding the task locks. When it drops (PostgreSQL restarted, network cut), the
+  // locks are gone with it and another dialer may take the tasks and free their contacts: this
+  // dialer ends its own calls of them at once, and connects again on the next round (ADR 100).
+  let locks: pg.Client | null = null;
+  const lockConnection = async (): Promise<pg.Client> => {
+    if (locks) return locks;
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    c.on('error', (error) => {
+      if (locks !== c) return;
+      locks = null;
+      const lost = [...owned];
+      owned.clear();
+      log.warn({ err: error, tasks: lost }, 'task lock connection lost; ending this dialer’s calls of those tasks');
+      for (const taskId of lost)
+        void engine.hangUpTask(taskId).catch((e) => log.warn({ err: e, taskId }, 'calls not ended after the lock was lost'));
+    });
+    try {
+      await c.connect();
+    } catch (error) {
+      await c.end().catch(() => undefined);
+      throw error;
+    }
+    locks = c;
+    return c;
+  };
+  await lockConnection();
   const carriers = carrierLookup();
   let stopped = false;
   let running = false;
@@ -143,24 +167,52 @@ export async function startDialer(
     log.info({ agents: ids.length }, 'auto-agents answer calls on the sim switch');
   }
 
-  const take = async (taskId: string) => {
-    const { rows } = await locks.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+  const tryLock = async (taskId: string) => {
+    const { rows } = await (await lockConnection()).query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
       `waihu:task:${taskId}`,
     ]);
-    if (!rows[0]?.ok) return false;
+    return !!rows[0]?.ok;
+  };
+  const take = async (taskId: string) => {
+    if (!(await tryLock(taskId))) return false;
     owned.add(taskId);
-    const orphans = await prisma.callAttempt.findMany({
-      where: { taskId, endedAt: null, NOT: { dialerId: dialerId } },
-      select: { id: true, state: true },
-    });
-    for (const o of orphans)
-      await finishAttempt(o.id, { result: 'failed', cause: o.state === 'queued' ? 'NOT_DIALED' : 'DIALER_LOST' });
-    log.info({ taskId, reconciled: orphans.length }, 'pacing task');
+    const reconciled = await reconcile(taskId);
+    log.info({ taskId, reconciled }, 'pacing task');
     return true;
+  };
+  const reconcile = async (taskId: string) => {
+    // Left in flight and not on this dialer's switch: a dead dialer's calls, this one's from before
+    // its lock connection dropped (their end could not be written then), and pacing launches
+    // admitted but never dialled (an agent's requested call waits for any dialer: not those).
+    const orphans = (
+      await prisma.callAttempt.findMany({
+        where: { taskId, endedAt: null, OR: [{ dialerId: { not: null } }, { requestedBy: null }] },
+        select: { id: true, state: true },
+      })
+    ).filter((o) => !engine.has(o.id));
+    for (const o of orphans)
+      await finishAttempt(
+        o.id,
+        o.state === 'queued' ? { result: 'notPlaced', cause: 'NOT_DIALED' } : { result: 'failed', cause: 'DIALER_LOST' },
+      );
+    return orphans.length;
+  };
+  // A task stopped or paused while its dialer was dead is never taken again: whoever gets its
+  // lock ends what the dead dialer left in flight (a live owner holds the lock until its calls end).
+  const sweepStopped = async () => {
+    const tasks = await prisma.$queryRaw<{ taskId: string }[]>`
+      SELECT DISTINCT a."taskId" FROM "CallAttempt" a JOIN "Task" t ON t."id" = a."taskId"
+       WHERE a."endedAt" IS NULL AND t."status" <> 'running' AND (a."dialerId" IS NOT NULL OR a."requestedBy" IS NULL)`;
+    for (const { taskId } of tasks) {
+      if (owned.has(taskId) || !(await tryLock(taskId))) continue;
+      const reconciled = await reconcile(taskId);
+      if (reconciled) log.info({ taskId, reconciled }, 'ended the calls a dead dialer left on a stopped task');
+      await release(taskId);
+    }
   };
   const release = async (taskId: string) => {
     owned.delete(taskId);
-    await locks.query('SELECT pg_advisory_unlock(hashtext($1))', [`waihu:task:${taskId}`]).catch(() => undefined);
+    await locks?.query('SELECT pg_advisory_unlock(hashtext($1))', [`waihu:task:${taskId}`]).catch(() => undefined);
   };
 
   const round = async () => {
@@ -171,15 +223,19 @@ export async function startDialer(
       const tasks = (await runningTasks()).filter(
         (t) => t.channel === 'robot' || (t.channel === 'agent' && (t.dialMode === 'predictive' || t.dialMode === 'progressive')),
       );
-      for (const id of owned) if (!tasks.some((t) => t.id === id)) await release(id);
+      // A task no longer running keeps its lock until this dialer's calls of it have ended.
+      for (const id of owned) if (!tasks.some((t) => t.id === id) && !engine.callsOf(id)) await release(id);
       for (const t of tasks) {
         if (!t.rules || !t.rulesVersion) continue;
         if (!owned.has(t.id) && !(await take(t.id))) continue;
         const task = engineTask(t, await carriers(t.callerId.installationId));
         if (!task) continue;
         await engine.tick(task);
+        // The lock was lost while this round launched: what it launched is not this dialer's to keep.
+        if (!owned.has(t.id)) await engine.hangUpTask(t.id);
       }
       await sweepRequested();
+      if (rounds % 10 === 0) await sweepStopped();
       // Channels in use per trunk, for the wallboard and /metrics (every few rounds is enough).
       await choice.refresh();
       if (rounds++ % 5 === 0)
@@ -256,7 +312,9 @@ export async function startDialer(
       await engine.drain();
       if (ended) log.info({ ended }, 'ended the calls in flight');
       await sw.close();
-      await locks.end().catch(() => undefined);
+      const c = locks;
+      locks = null;
+      await c?.end().catch(() => undefined);
       log.info('dialer stopped');
     },
   };

@@ -360,6 +360,9 @@ export class DialerEngine {
             data: { id: e.callId, taskId: call.task.id, state: 'answered', agentId: call.requestedBy ?? null },
           }),
         );
+        // Awaited further on; when finding an agent fails first (the database away) its own failure
+        // must not become an unhandled rejection, which ends the process and every call on it.
+        recorded.catch(() => undefined);
         if (e.machine === true || call.task.dialMode === 'robot') await recorded;
         if (e.machine === true) await this.sw.hangup(e.callId, 'NORMAL_CLEARING');
         else if (call.task.dialMode === 'robot')
@@ -563,6 +566,26 @@ export class DialerEngine {
       () => undefined,
       () => undefined,
     );
+  }
+
+  /** Calls of a task live on this dialer's switch. */
+  callsOf(taskId: string): number {
+    return this.ofTask(taskId);
+  }
+
+  /** Whether a call is live on this dialer's switch. */
+  has(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  /**
+   * This dialer no longer holds a task's lock: its calls of the task are hung up (their ends are
+   * written as the switch reports them, or by the next owner when the database is away).
+   */
+  async hangUpTask(taskId: string): Promise<number> {
+    const ids = [...this.calls].filter(([, call]) => call.task.id === taskId).map(([id]) => id);
+    for (const id of ids) await this.sw.hangup(id, 'NORMAL_CLEARING').catch(() => undefined);
+    return ids.length;
   }
 
   inFlight(): number {

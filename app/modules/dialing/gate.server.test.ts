@@ -107,6 +107,29 @@ describe('the compliance gate on the database', () => {
     expect(attempt).toMatchObject({ state: 'ended', result: 'connected', amd: 'human', ringSec: 7, talkSec: 95, causeCode: 16 });
     expect((await prisma.contact.findUniqueOrThrow({ where: { id: ids.丙 } })).status).toBe('open');
   });
+
+  it('after a conversation the contact waits for its wrap-up, not on an earlier attempt’s retry time', async () => {
+    const other = { ...task, selection: null };
+    const contactId = ids.甲 as bigint;
+    await prisma.activeCall.deleteMany({ where: { contactId } });
+    await prisma.callAttempt.deleteMany({ where: { contactId } });
+    // An abandoned call an hour ago set a retry time that has long passed.
+    await prisma.contact.update({ where: { id: contactId }, data: { nextAttemptAt: new Date(IN_HOURS.getTime() - 3_000_000) } });
+    const admitted = await admit(other, contactId, 'predictive', IN_HOURS);
+    if (!admitted.ok) throw new Error('not admitted');
+    await prisma.callAttempt.update({ where: { id: admitted.attemptId }, data: { queuedAt: IN_HOURS } });
+    await startDialing(admitted.attemptId, 'd1');
+    await markAnswered(admitted.attemptId, false);
+    await markConnected(admitted.attemptId, randomUUID());
+    await finishAttempt(admitted.attemptId, { result: 'connected', cause: 'NORMAL_CLEARING' }, IN_HOURS);
+    const seconds = (s: number) => new Date(IN_HOURS.getTime() + s * 1000);
+    // The agent is still writing the wrap-up: the dialer must not call the customer back meanwhile.
+    expect(await admit(other, contactId, 'predictive', seconds(1))).toMatchObject({ ok: false, reason: 'retryWait' });
+    const retryMinutes = task.rules.retryPolicy.retry;
+    expect((await prisma.contact.findUniqueOrThrow({ where: { id: contactId } })).nextAttemptAt).toEqual(
+      seconds(retryMinutes * 60),
+    );
+  });
 });
 
 describe('alternate numbers', () => {

@@ -62,14 +62,31 @@ async function listen(): Promise<void> {
     }
   });
   c.on('error', (error) => {
+    // A connection that never finished connecting is the caller's failure, not a lost listener.
+    if (client !== c) return;
     log.warn({ err: error }, 'live connection lost; reconnecting');
     client = null;
     connecting = null;
-    setTimeout(() => void ensureListening(), 1000).unref();
+    reconnectSoon();
   });
-  await c.connect();
-  await c.query(`LISTEN ${CHANNEL}; LISTEN ${DIALER_CHANNEL}`);
+  try {
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}; LISTEN ${DIALER_CHANNEL}`);
+  } catch (error) {
+    await c.end().catch(() => undefined);
+    throw error;
+  }
   client = c;
+}
+
+/** Tries again every second until PostgreSQL answers (a restart takes a few seconds). */
+function reconnectSoon(): void {
+  setTimeout(() => {
+    ensureListening().catch((error) => {
+      logger.warn({ err: error, module: 'live' }, 'live connection not back yet; retrying');
+      reconnectSoon();
+    });
+  }, 1000).unref();
 }
 
 async function ensureListening(): Promise<void> {
