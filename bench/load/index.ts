@@ -83,6 +83,12 @@ function loggedProblems(): Record<string, number> {
   return counts;
 }
 
+/** The web process's live subscriptions, from its /metrics (loopback needs no token). */
+async function liveSubscriptions(): Promise<number> {
+  const text = await (await fetch(`${BASE}/metrics`)).text();
+  return Number(/^waihu_live_subscriptions (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
+}
+
 async function waitForWeb(): Promise<void> {
   for (let i = 0; i < 600; i++) {
     try {
@@ -113,7 +119,11 @@ await withBenchDatabase(
       INSERT INTO "User" ("id", "login", "displayName", "role", "passwordHash", "updatedAt")
       SELECT gen_random_uuid(), 'wallboard' || i, '班长' || i, 'supervisor', ${passwordHash}, now()
       FROM generate_series(1, ${WALLBOARDS}::int) AS i`;
-    const agents = await prisma.user.findMany({ where: { role: 'agent' }, orderBy: { login: 'asc' }, select: { id: true, login: true } });
+    const agents = await prisma.user.findMany({
+      where: { role: 'agent' },
+      orderBy: { login: 'asc' },
+      select: { id: true, login: true },
+    });
     const formAgents = agents.slice(0, FORM_LOGINS);
     await prisma.user.updateMany({ where: { id: { in: formAgents.map((a) => a.id) } }, data: { passwordHash } });
     // The rest: a session row and its cookie exactly as createSession makes them.
@@ -123,7 +133,11 @@ await withBenchDatabase(
       agents.slice(FORM_LOGINS).map(async (a) => {
         const token = randomBytes(32).toString('base64url');
         direct.set(a.id, (await cookie.serialize(token)).split(';')[0] as string);
-        return { id: createHash('sha256').update(token).digest('hex'), userId: a.id, expiresAt: new Date(Date.now() + 86_400_000) };
+        return {
+          id: createHash('sha256').update(token).digest('hex'),
+          userId: a.id,
+          expiresAt: new Date(Date.now() + 86_400_000),
+        };
       }),
     );
     await prisma.session.createMany({ data: rows });
@@ -191,8 +205,14 @@ await withBenchDatabase(
     const ended = Date.now();
     const attemptsMeasured = (await prisma.callAttempt.count()) - attemptsAtWarm;
     clearInterval(progress);
+    const subscriptionsOpen = await liveSubscriptions();
     stop.abort();
-    await sleep(1000);
+    // Every browser has gone: the web process must hold no stream's listener any more.
+    await sleep(2000);
+    const subscriptionsLeft = await liveSubscriptions();
+    console.log(
+      `live subscriptions in the web process: ${subscriptionsOpen} with everyone on, ${subscriptionsLeft} after they left`,
+    );
 
     const attempts = await prisma.callAttempt.groupBy({ by: ['result'], _count: { _all: true } });
     console.log(`attempts: ${attempts.map((r) => `${r.result}=${r._count._all}`).join(' ')}`);
@@ -201,7 +221,8 @@ await withBenchDatabase(
     const pacing = await taskDialingStatus(floor.task.id);
     console.log(`the dialer's last word: ${JSON.stringify(pacing.status)}`);
     for (const { name, child } of children)
-      if (child.exitCode !== null || child.signalCode) console.log(`${name} process exited early (${child.exitCode ?? child.signalCode})`);
+      if (child.exitCode !== null || child.signalCode)
+        console.log(`${name} process exited early (${child.exitCode ?? child.signalCode})`);
     const afterWarm = memory.filter((m) => m.at >= warmAt && m.at <= ended);
     const head = afterWarm.slice(0, 5);
     const tail = afterWarm.slice(-5);
@@ -251,6 +272,7 @@ await withBenchDatabase(
         timeouts: errors.timeouts,
         sseDisconnects: errors.sseDisconnects,
         agentsSetOffline: stats.wentOffline,
+        liveSubscriptionsLeft: subscriptionsLeft,
         loggedErrors: problems.filter(([k]) => k.includes(' error: ')).reduce((n, [, c]) => n + c, 0),
         rssWarmMb: mb(rssWarm),
         rssEndMb: mb(rssEnd),

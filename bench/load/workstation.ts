@@ -70,11 +70,16 @@ export class Workstation {
     const open = new Promise<void>((r) => {
       opened = r;
     });
-    this.browser.stream('/agent/live', signal, (event, data) => this.onEvent(event, data), () => {
-      opened();
-      // useAgentLive's onOpen: the page reloads its data on every (re)connect.
-      void this.browser.request('/agent.data');
-    });
+    this.browser.stream(
+      '/agent/live',
+      signal,
+      (event, data) => this.onEvent(event, data),
+      () => {
+        opened();
+        // useAgentLive's onOpen: the page reloads its data on every (re)connect.
+        void this.browser.request('/agent.data');
+      },
+    );
     await open;
     const beat = setInterval(() => void this.browser.request('/agent/state', { json: { intent: 'heartbeat' } }), HEARTBEAT_MS);
     signal.addEventListener('abort', () => {
@@ -144,9 +149,7 @@ export class Workstation {
       );
       const choices = leaves(context?.data.context?.dispositions ?? []);
       if (!context?.data.context || !choices.length) return noteError('rejected', `no wrap-up form for ${attemptId}`);
-      await new Promise<void>((r) =>
-        this.later((logNormal(this.options.wrapUpMeanSec) * 1000) / this.options.timeScale, r),
-      );
+      await new Promise<void>((r) => this.later((logNormal(this.options.wrapUpMeanSec) * 1000) / this.options.timeScale, r));
       const choice = choices[Math.floor(Math.random() * choices.length)] as Disposition;
       const started = performance.now();
       const answer = await this.browser.json<{ ok: boolean; errors?: unknown }>('/agent/wrapup', {

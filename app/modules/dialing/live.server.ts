@@ -107,7 +107,12 @@ export function liveResponse(
   transform?: (event: LiveEvent) => Promise<unknown | null>,
 ): Response {
   const encoder = new TextEncoder();
-  let cleanup = () => {};
+  // The browser may leave while the subscription is still being made (the first stream of a
+  // process waits for the LISTEN connection): it must not leave a listener behind.
+  let closed = false;
+  let cleanup = () => {
+    closed = true;
+  };
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (text: string) => {
@@ -125,9 +130,14 @@ export function liveResponse(
           .then((data) => data !== null && send(`event: ${event.topic}\ndata: ${JSON.stringify(data)}\n\n`))
           .catch((error) => logger.warn({ err: error, topic: event.topic }, 'live event not sent'));
       });
+      if (closed || request.signal.aborted) {
+        unsubscribe();
+        return;
+      }
       const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
       keepAlive.unref?.();
       cleanup = () => {
+        closed = true;
         clearInterval(keepAlive);
         unsubscribe();
       };
@@ -150,6 +160,11 @@ export function liveResponse(
       'X-Accel-Buffering': 'no',
     },
   });
+}
+
+/** How many live subscriptions this process holds (server-sent event streams, dialers): a leak shows here. */
+export function liveSubscriptions(): number {
+  return bus.listenerCount('event');
 }
 
 /** Closes this process's listening connection (shutdown and tests). */
