@@ -1,12 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { singleton } from './singleton.server';
 
 // The request id of the work in hand, carried across processes: the web server gives each request
 // one (or keeps a well-formed `X-Request-Id` from a proxy), jobs and dialer commands sent while
 // handling it carry it, and the worker and the dialer run them under it. Every log line written
 // meanwhile has it as `reqId` (logger.server.ts), so one grep follows a click to its call.
 
-const storage = new AsyncLocalStorage<{ requestId: string; connectionClosed?: AbortSignal }>();
+// One per process: the web server (server/web.ts, from source) sets it and the loaders (in the
+// Vite build, a second copy of this module) read it; two storages would never meet.
+const storage = singleton(
+  'request-context',
+  () => new AsyncLocalStorage<{ requestId: string; connectionClosed?: AbortSignal }>(),
+);
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export function currentRequestId(): string | undefined {

@@ -170,7 +170,7 @@ await withBenchDatabase(
     const loginMs = (performance.now() - loginStarted) / Math.max(1, formAgents.length);
     for (const [id, c] of direct) browsers.set(id, new Browser(BASE, c));
 
-    const stats: FloorStats = { measuring: false, screenPopMs: [], wrapUpMs: [], calls: 0, pops: 0, wentOffline: 0 };
+    const stats: FloorStats = { measuring: true, screenPopMs: [], wrapUpMs: [], calls: 0, pops: 0, wentOffline: 0 };
     const stop = new AbortController();
     console.log(`${AGENTS} workstations opening (${FORM_LOGINS} signed in through the form, ${loginMs.toFixed(0)} ms each)…`);
     const options = { timeScale: TIME_SCALE, talkMeanSec: 120, wrapUpMeanSec: 15 };
@@ -197,7 +197,7 @@ await withBenchDatabase(
     await sleep(WARMUP * 1000);
     warmAt = Date.now();
     const attemptsAtWarm = await prisma.callAttempt.count();
-    stats.measuring = true;
+    const callsAtWarm = stats.calls;
     for (const b of boards) b.measuring = true;
     console.log(`warm-up over; measuring for ${SECONDS} s…`);
     await sleep(SECONDS * 1000);
@@ -259,7 +259,7 @@ await withBenchDatabase(
         seconds: SECONDS,
         timeScale: TIME_SCALE,
         calls: stats.calls,
-        callsPerSec: Math.round((stats.calls / SECONDS) * 10) / 10,
+        callsPerSec: Math.round(((stats.calls - callsAtWarm) / SECONDS) * 10) / 10,
         attemptsPerSec: Math.round((attemptsMeasured / SECONDS) * 10) / 10,
         screenPops: stats.screenPopMs.length,
         screenPopP50Ms: percentile(stats.screenPopMs, 50),

@@ -9,7 +9,7 @@ import { noteError } from './http';
 const HEARTBEAT_MS = 10_000; // app/routes/agent.tsx
 
 export interface FloorStats {
-  /** Whether figures count yet (after the warm-up). */
+  /** Whether figures count (the whole run: a stalled dialer must not leave them empty). */
   measuring: boolean;
   screenPopMs: number[];
   wrapUpMs: number[];
