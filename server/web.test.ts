@@ -5,6 +5,7 @@ import { logContext } from '../app/utils/logger.server';
 import { requestIds, sameOriginMutations } from './web';
 
 let base = '';
+let held: AbortSignal | undefined;
 let close: () => void;
 
 beforeAll(async () => {
@@ -15,6 +16,16 @@ beforeAll(async () => {
   app.get('/whoami', async (_req, res) => {
     await new Promise((r) => setTimeout(r, 5));
     res.json(logContext());
+  });
+  // A long response (a server-sent event stream): what it learns when the browser leaves.
+  app.get('/held', async (_req, res) => {
+    // A second copy of the module, as the Vite build's loaders have: it must see the same context.
+    const copy = (await import(
+      '../app/utils/request-context.server.ts?loader-copy'
+    )) as typeof import('../app/utils/request-context.server');
+    held = copy.connectionClosed();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(': open\n\n');
   });
   app.all('*', (_req, res) => res.send('reached'));
   const server = app.listen(0, '127.0.0.1');
@@ -62,5 +73,16 @@ describe('request ids', () => {
     expect(await kept.json()).toEqual({ reqId: 'lb-7f3a.42' });
     const replaced = await fetch(`${base}/whoami`, { headers: { 'x-request-id': 'x'.repeat(200) } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('the end of a connection', () => {
+  it('reaches a long response (a live stream) when the browser leaves, in every copy of the request context', async () => {
+    const browser = new AbortController();
+    const response = await fetch(`${base}/held`, { signal: browser.signal });
+    expect(response.status).toBe(200);
+    expect(held?.aborted).toBe(false);
+    browser.abort();
+    await expect.poll(() => held?.aborted).toBe(true);
   });
 });
