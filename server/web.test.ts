@@ -6,6 +6,7 @@ import { requestIds, sameOriginMutations } from './web';
 
 let base = '';
 let held: AbortSignal | undefined;
+const LOADER_COPY = `${new URL('../app/utils/request-context.server.ts', import.meta.url).pathname}?loader-copy`;
 let close: () => void;
 
 beforeAll(async () => {
@@ -20,9 +21,7 @@ beforeAll(async () => {
   // A long response (a server-sent event stream): what it learns when the browser leaves.
   app.get('/held', async (_req, res) => {
     // A second copy of the module, as the Vite build's loaders have: it must see the same context.
-    const copy = (await import(
-      '../app/utils/request-context.server.ts?loader-copy'
-    )) as typeof import('../app/utils/request-context.server');
+    const copy = (await import(/* @vite-ignore */ `${LOADER_COPY}`)) as typeof import('../app/utils/request-context.server');
     held = copy.connectionClosed();
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write(': open\n\n');
