@@ -5,6 +5,8 @@ import { logContext } from '../app/utils/logger.server';
 import { requestIds, sameOriginMutations, trustProxyValue } from './web';
 
 let base = '';
+let held: AbortSignal | undefined;
+const LOADER_COPY = `${new URL('../app/utils/request-context.server.ts', import.meta.url).pathname}?loader-copy`;
 let close: () => void;
 
 beforeAll(async () => {
@@ -15,6 +17,14 @@ beforeAll(async () => {
   app.get('/whoami', async (_req, res) => {
     await new Promise((r) => setTimeout(r, 5));
     res.json(logContext());
+  });
+  // A long response (a server-sent event stream): what it learns when the browser leaves.
+  app.get('/held', async (_req, res) => {
+    // A second copy of the module, as the Vite build's loaders have: it must see the same context.
+    const copy = (await import(/* @vite-ignore */ `${LOADER_COPY}`)) as typeof import('../app/utils/request-context.server');
+    held = copy.connectionClosed();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(': open\n\n');
   });
   app.all('*', (_req, res) => res.send('reached'));
   const server = app.listen(0, '127.0.0.1');
@@ -74,5 +84,16 @@ describe('WAIHU_TRUST_PROXY', () => {
     // The example in docs/operations.md used to stop the server from starting.
     for (const value of ['true', '1', 'loopback'])
       expect(() => express().set('trust proxy', trustProxyValue(value))).not.toThrow();
+  });
+});
+
+describe('the end of a connection', () => {
+  it('reaches a long response (a live stream) when the browser leaves, in every copy of the request context', async () => {
+    const browser = new AbortController();
+    const response = await fetch(`${base}/held`, { signal: browser.signal });
+    expect(response.status).toBe(200);
+    expect(held?.aborted).toBe(false);
+    browser.abort();
+    await expect.poll(() => held?.aborted).toBe(true);
   });
 });

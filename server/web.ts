@@ -94,7 +94,10 @@ export function requestIds(req: express.Request, res: express.Response, next: ex
         ),
       );
   });
-  withRequestId(id, next);
+  // The connection's end, for responses that outlive their handler (server-sent events).
+  const closed = new AbortController();
+  res.on('close', () => closed.abort());
+  withRequestId(id, next, closed.signal);
 }
 
 /**

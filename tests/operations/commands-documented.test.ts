@@ -15,10 +15,8 @@ describe('docs/operations.md', () => {
     expect(missing, 'add these to the table "Every `npm run` command" in docs/operations.md').toEqual([]);
   });
 
-  // chaos and bench:load were documented while other issue 12 branches added them: drop the
-  // exception once they are merged.
   it('lists no command that package.json does not have', () => {
     const listed = [...guide.matchAll(/^\| `npm run ([\w:-]+)`/gm)].map((m) => m[1] as string);
-    expect(listed.filter((name) => !scripts.includes(name) && !['chaos', 'bench:load'].includes(name))).toEqual([]);
+    expect(listed.filter((name) => !scripts.includes(name))).toEqual([]);
   });
 });

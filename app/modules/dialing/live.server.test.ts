@@ -5,6 +5,8 @@ import {
   closeLive,
   type DialerCommand,
   type LiveEvent,
+  liveResponse,
+  liveSubscriptions,
   publishDialerCommand,
   publishLive,
   subscribeDialerCommands,
@@ -51,5 +53,36 @@ describe('a request id follows the work it started', () => {
     await withRequestId('req-import-7', () => sendJob('tasks.rebalance', {}));
     const jobs = await (await boss()).findJobs('tasks.rebalance');
     expect(jobs.map((j) => (j.data as Record<string, unknown>)[REQUEST_ID_KEY])).toContain('req-import-7');
+  });
+});
+
+describe('server-sent event streams', () => {
+  const open = (controller: AbortController) =>
+    liveResponse(new Request('http://localhost/agent/live', { signal: controller.signal }), () => true);
+
+  it('a browser that leaves before its stream is subscribed leaves no listener behind', async () => {
+    await closeLive(); // the next stream waits for a new LISTEN connection
+    const before = liveSubscriptions();
+    const leaving = new AbortController();
+    open(leaving);
+    leaving.abort();
+    // The LISTEN connection is up again: a second stream subscribes, and only it remains.
+    const staying = new AbortController();
+    open(staying);
+    await expect.poll(() => liveSubscriptions()).toBe(before + 1);
+    staying.abort();
+    await expect.poll(() => liveSubscriptions()).toBe(before);
+  });
+
+  it('a stream the browser closes (cancelled body) stops listening; events keep flowing to the others', async () => {
+    const before = liveSubscriptions();
+    const response = open(new AbortController());
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await expect.poll(() => liveSubscriptions()).toBe(before + 1);
+    await publishLive({ topic: 'agent', data: { userId: 'u9', state: 'ready' } });
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain('"userId":"u9"');
+    await reader.cancel();
+    await expect.poll(() => liveSubscriptions()).toBe(before);
   });
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { prisma } from '../../db/prisma.server';
 import { logger } from '../../utils/logger.server';
-import { currentRequestId, withRequestId } from '../../utils/request-context.server';
+import { connectionClosed, currentRequestId, withRequestId } from '../../utils/request-context.server';
 
 // Live events (attempt and agent state changes, screen-pops) travel through PostgreSQL
 // LISTEN/NOTIFY, so every web process can serve them as server-sent events whichever dialer or
@@ -124,7 +124,15 @@ export function liveResponse(
   transform?: (event: LiveEvent) => Promise<unknown | null>,
 ): Response {
   const encoder = new TextEncoder();
-  let cleanup = () => {};
+  // The connection's own end (request-context.server.ts says why request.signal alone is not enough).
+  // Listened to directly: a signal combined with AbortSignal.any is also followed weakly.
+  const signals = [request.signal, connectionClosed()].filter((s): s is AbortSignal => !!s);
+  // The browser may leave while the subscription is still being made (the first stream of a
+  // process waits for the LISTEN connection): it must not leave a listener behind.
+  let closed = false;
+  let cleanup = () => {
+    closed = true;
+  };
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (text: string) => {
@@ -142,18 +150,26 @@ export function liveResponse(
           .then((data) => data !== null && send(`event: ${event.topic}\ndata: ${JSON.stringify(data)}\n\n`))
           .catch((error) => logger.warn({ err: error, topic: event.topic }, 'live event not sent'));
       });
+      if (closed || signals.some((s) => s.aborted)) {
+        unsubscribe();
+        return;
+      }
       const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
       keepAlive.unref?.();
       cleanup = () => {
+        if (closed) return;
+        closed = true;
         clearInterval(keepAlive);
         unsubscribe();
+        for (const s of signals) s.removeEventListener('abort', onGone);
       };
-      request.signal.addEventListener('abort', () => {
+      const onGone = () => {
         cleanup();
         try {
           controller.close();
         } catch {}
-      });
+      };
+      for (const s of signals) s.addEventListener('abort', onGone, { once: true });
     },
     cancel() {
       cleanup();
@@ -167,6 +183,11 @@ export function liveResponse(
       'X-Accel-Buffering': 'no',
     },
   });
+}
+
+/** How many live subscriptions this process holds (server-sent event streams, dialers): a leak shows here. */
+export function liveSubscriptions(): number {
+  return bus.listenerCount('event');
 }
 
 /** Closes this process's listening connection (shutdown and tests). */

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { prisma } from '../../db/prisma.server';
 import { env } from '../../env.server';
 import { clientIp } from '../auth/session.server';
+import { liveSubscriptions } from '../dialing/live.server';
 import { wallboardSnapshot } from './metrics.server';
 import { prometheusText } from './prometheus';
 
@@ -29,8 +30,14 @@ export async function metricsText(now = new Date()): Promise<string> {
     wallboardSnapshot(now),
     prisma.alert.groupBy({ by: ['severity'], where: { state: { not: 'resolved' } }, _count: { _all: true } }),
   ]);
-  return prometheusText(
+  // This process's own: the live streams it serves (a number that only grows means a leak).
+  const own = [
+    '# HELP waihu_live_subscriptions Live-event subscriptions held by this process (server-sent event streams).',
+    '# TYPE waihu_live_subscriptions gauge',
+    `waihu_live_subscriptions ${liveSubscriptions()}`,
+  ];
+  return `${prometheusText(
     snapshot,
     alerts.map((a) => ({ severity: a.severity, count: a._count._all })),
-  );
+  )}${own.join('\n')}\n`;
 }

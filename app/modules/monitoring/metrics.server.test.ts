@@ -93,6 +93,7 @@ describe('/metrics', () => {
     expect(text).toContain('# TYPE waihu_abandon_rate gauge');
     expect(text).toMatch(/waihu_asr\{caller_id="057188880002",window="1h"\} [0-9.]+/);
     expect(text).toMatch(/waihu_task_remaining_contacts\{task="预测式",task_id="[0-9a-f-]+"\} 4/);
+    expect(text).toMatch(/^waihu_live_subscriptions \d+$/m);
   });
 
   it('refuses other hosts without the bearer token, and accepts it', async () => {

@@ -37,6 +37,10 @@ export interface SubmitOptions {
 
 export type SubmitResult = { ok: true; wrapUpId: string; decision: CaseDecision } | { ok: false; errors: FieldError[] };
 
+// A busy web process may wait seconds for a free connection; Prisma's default (2 s to start, 5 s
+// in all) turned an agent's wrap-up into a 500 under bench:load. The wrap-up waits instead.
+const WRAPUP_TRANSACTION = { maxWait: 15_000, timeout: 20_000 };
+
 const fail = (field: string, message: string): { ok: false; errors: FieldError[] } => ({
   ok: false,
   errors: [{ field, message }],
@@ -444,7 +448,7 @@ export async function submitWrapUp(
       const lead = data.lead ? leadPayload(facts, wrapUpId, data.lead, order) : null;
       const pending = await writeOutbox(tx, facts, wrapUpId, 1, result, lead);
       return { decision, pending, dncAdded };
-    });
+    }, WRAPUP_TRANSACTION);
   } catch (error) {
     if (isUniqueViolation(error)) return fail('attemptId', WRAPUP_ERRORS.alreadySubmitted);
     throw error;
