@@ -6,7 +6,12 @@ import { forgetSingleton, singleton } from '../utils/singleton.server';
 function createClient(): PrismaClient {
   const url = env().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: open the database before using Prisma');
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  // pg's pool waits for a free connection for ever by default: a starved or leaked pool would hang
+  // its callers silently (bench:load saw a dialer stop so). Fail loudly instead; keep-alive finds
+  // connections a network dropped.
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 20_000, keepAlive: true }),
+  });
 }
 
 function client(): PrismaClient {

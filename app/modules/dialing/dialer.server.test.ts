@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '../../db/prisma.server';
 import { createSimSwitch } from '../../telephony/sim/sim-switch';
 import { startDialer } from './dialer.server';
-import { closeLive } from './live.server';
+import { closeLive, publishLive } from './live.server';
 import { dialableTask, overlappingAttempts } from './testing.server';
 
 // The dialer end to end on the embedded sim switch (fast time scale) and a real PostgreSQL: a
@@ -112,4 +112,29 @@ describe('lines for a round', () => {
     engine.close();
     await sw.close();
   });
+});
+
+describe('people on workstations and the pacer', () => {
+  it('an agent who submits a wrap-up (ready) or pauses is reported to the pacer, as auto-agents are', async () => {
+    const dialer = await startDialer({
+      dialerId: 'd-people',
+      autoAgents: false,
+      softswitch: createSimSwitch({ profile, trunks, timeScale: 1, seed: 4 }),
+    });
+    const ready = vi.spyOn(dialer.engine, 'agentReady');
+    const left = vi.spyOn(dialer.engine, 'agentLeft');
+    try {
+      const person = crypto.randomUUID();
+      await publishLive({ topic: 'agent', data: { userId: person, state: 'ready' } });
+      await expect.poll(() => ready.mock.calls.map((c) => c[1]), { timeout: 10_000 }).toContain(person);
+      await publishLive({ topic: 'agent', data: { userId: person, state: 'paused', pauseReason: 'break' } });
+      await expect.poll(() => left.mock.calls.map((c) => c[1]), { timeout: 10_000 }).toContain(person);
+      // Other states (reserved, talking, wrap-up) say nothing about coming back.
+      await publishLive({ topic: 'agent', data: { userId: 'someone-else', state: 'wrapUp' } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect([...ready.mock.calls, ...left.mock.calls].map((c) => c[1])).not.toContain('someone-else');
+    } finally {
+      await dialer.stop();
+    }
+  }, 30_000);
 });

@@ -12,7 +12,7 @@ import { runningTasks } from '../tasks/dispatch.server';
 import { agentDialString } from '../workstation/verto-credentials.server';
 import { finishAttempt } from './attempts.server';
 import { agentEndpoint, agentOfEndpoint, DialerEngine, type EngineTask } from './engine.server';
-import { type DialerCommand, publishLive, subscribeDialerCommands } from './live.server';
+import { type DialerCommand, publishLive, subscribeDialerCommands, subscribeLive } from './live.server';
 import { expireStaleAgents, releaseAgent, setAgentState } from './presence.server';
 import { configuredSwitch, SIM_CALLER_IDS, SIM_TRUNKS, simChoice } from './switch.server';
 
@@ -22,6 +22,8 @@ import { configuredSwitch, SIM_CALLER_IDS, SIM_TRUNKS, simChoice } from './switc
 // calls on that process's switch, which died with it.
 
 const ROUND_MS = 1000;
+/** A round running longer than this is logged once, with the step it is stuck at. */
+const ROUND_STUCK_MS = 15_000;
 
 interface Carrier {
   trunks: string[];
@@ -138,6 +140,10 @@ export async function startDialer(
   let stopped = false;
   let running = false;
   let rounds = 0;
+  // Where a round is, for the watchdog below: a round that never ends stops all dialing silently.
+  let stage = 'idle';
+  let roundStartedAt = 0;
+  let stuckLogged = false;
 
   // Demo agents: every agent in a skill group except the human demo login takes calls on the sim switch.
   const autoOn = options.autoAgents ?? env().WAIHU_AUTO_AGENTS === 'true';
@@ -216,10 +222,26 @@ export async function startDialer(
   };
 
   const round = async () => {
-    if (running || stopped) return;
+    if (running || stopped) {
+      if (running && !stuckLogged && Date.now() - roundStartedAt > ROUND_STUCK_MS) {
+        stuckLogged = true;
+        log.error(
+          {
+            stage: stage === 'pacing' ? `pacing: ${engine.stage}` : stage,
+            seconds: Math.round((Date.now() - roundStartedAt) / 1000),
+          },
+          'dialer round stuck',
+        );
+      }
+      return;
+    }
     running = true;
+    roundStartedAt = Date.now();
+    stuckLogged = false;
     try {
+      stage = 'expiring stale agents';
       await expireStaleAgents();
+      stage = 'reading running tasks';
       const tasks = (await runningTasks()).filter(
         (t) => t.channel === 'robot' || (t.channel === 'agent' && (t.dialMode === 'predictive' || t.dialMode === 'progressive')),
       );
@@ -227,15 +249,21 @@ export async function startDialer(
       for (const id of owned) if (!tasks.some((t) => t.id === id) && !engine.callsOf(id)) await release(id);
       for (const t of tasks) {
         if (!t.rules || !t.rulesVersion) continue;
+        stage = 'taking tasks';
         if (!owned.has(t.id) && !(await take(t.id))) continue;
+        stage = 'reading carriers';
         const task = engineTask(t, await carriers(t.callerId.installationId));
         if (!task) continue;
+        stage = 'pacing';
         await engine.tick(task);
         // The lock was lost while this round launched: what it launched is not this dialer's to keep.
         if (!owned.has(t.id)) await engine.hangUpTask(t.id);
       }
+      stage = 'requested calls';
       await sweepRequested();
+      stage = 'stopped tasks';
       if (rounds % 10 === 0) await sweepStopped();
+      stage = 'trunk health';
       // Channels in use per trunk, for the wallboard and /metrics (every few rounds is enough).
       await choice.refresh();
       if (rounds++ % 5 === 0)
@@ -244,6 +272,7 @@ export async function startDialer(
       log.error({ err: error }, 'dialer round failed');
     } finally {
       running = false;
+      stage = 'idle';
     }
   };
   // Calls agents asked for (preview, manual, callbacks, click-to-call): the attempt row is the dial
@@ -290,6 +319,15 @@ export async function startDialer(
     else void dialRequested(command.attemptId).catch((error) => log.error({ err: error }, 'requested call failed'));
   };
   const unsubscribeCommands = await subscribeDialerCommands(onCommand);
+  // People's workstations say when an agent is free again (wrap-up submitted) or leaves: the pacer
+  // learns their handle time from it, as it does from the auto-agents' own reports.
+  const unsubscribeAgents = await subscribeLive((event) => {
+    if (stopped || event.topic !== 'agent') return;
+    const { userId, state } = event.data as { userId?: unknown; state?: unknown };
+    if (typeof userId !== 'string') return;
+    if (state === 'ready') engine.agentReady([...owned], userId);
+    else if (state === 'paused' || state === 'offline') engine.agentLeft([...owned], userId);
+  });
 
   const timer = setInterval(() => void round(), ROUND_MS);
   log.info(
@@ -304,6 +342,7 @@ export async function startDialer(
       stopped = true;
       clearInterval(timer);
       unsubscribeCommands();
+      unsubscribeAgents();
       line.stop();
       stopAgents();
       while (running) await new Promise((r) => setTimeout(r, 50));

@@ -158,6 +158,9 @@ export class DialerEngine {
     });
   }
 
+  /** What the current pacing round is doing (logged when a round takes too long). */
+  stage = 'idle';
+
   pacerFor(task: EngineTask): Pacer {
     let pacer = this.pacers.get(task.id);
     if (!pacer) {
@@ -185,12 +188,14 @@ export class DialerEngine {
     const robot = task.dialMode === 'robot';
     if (!robot && task.dialMode !== 'predictive' && task.dialMode !== 'progressive') return 0;
     const pacer = this.pacerFor(task);
+    this.stage = 'counting agents';
     const counts = robot ? { ready: 0, busy: 0 } : await agentCounts(task.skillGroupIds);
     const ringing = this.ringing(task.id);
     const decided = robot
       ? Math.max(0, (task.robot?.lines ?? 0) - this.ofTask(task.id))
       : pacer.decide({ now: this.now(), readyAgents: counts.ready, busyAgents: counts.busy, callsRinging: ringing });
     // A monitoring circuit breaker may cap the task's lines per agent below what the pacer wants.
+    this.stage = 'reading the pacing cap';
     const cap = robot ? null : await pacingCap(task.id);
     const want = cappedLaunches(decided, cap, counts.ready + counts.busy, ringing);
     const decidedAt = performance.now();
@@ -200,11 +205,13 @@ export class DialerEngine {
     if (robot && !task.robot) limits.push('noQuestionnaire');
     if (!task.trunks.length || !task.callerIds.length) limits.push('noNumber');
     let launched = 0;
+    this.stage = 'checking lines';
     const lines = want > 0 && !limits.includes('noNumber') ? await this.usableLines(task) : null;
     if (lines && !lines.trunks.length) limits.push(lines.disabledTrunks ? 'trunkDisabled' : 'trunkFull');
     if (lines && !lines.callerIds.length) limits.push(lines.disabledCallerIds ? 'callerIdDisabled' : 'callerIdCap');
     if (want > 0 && lines?.trunks.length && lines.callerIds.length) {
       const wall = Date.now();
+      this.stage = 'selecting contacts';
       const candidates = (await eligibleContacts(task.id, { limit: want * 4 + 50 })).filter(
         (c) => (this.skipUntil.get(c.contactId) ?? 0) <= wall,
       );
@@ -215,6 +222,7 @@ export class DialerEngine {
       while (launched < want && next < candidates.length) {
         const batch = candidates.slice(next, next + (want - launched));
         next += batch.length;
+        this.stage = `admitting ${batch.length} contacts`;
         const admissions = await admitMany(
           task,
           batch.map((c) => c.contactId),
@@ -229,6 +237,7 @@ export class DialerEngine {
           }
         }
         for (let i = 0; i < admitted.length; i += LAUNCH_CONCURRENCY) {
+          this.stage = `launching ${i + 1}-${Math.min(admitted.length, i + LAUNCH_CONCURRENCY)} of ${admitted.length}`;
           const done = await Promise.all(
             admitted.slice(i, i + LAUNCH_CONCURRENCY).map((a) => this.launch(task, a.attemptId, a.contactId, lines, decidedAt)),
           );
@@ -238,6 +247,7 @@ export class DialerEngine {
       if (launched < want) for (const [reason] of [...refused].sort((a, b) => b[1] - a[1]).slice(0, 2)) limits.push(reason);
     }
     const why = explainPacing(pacer);
+    this.stage = 'writing the status';
     await writeDialerStatus({
       taskId: task.id,
       dialerId: this.dialerId,
@@ -249,6 +259,7 @@ export class DialerEngine {
       ringing: this.ringing(task.id),
       limits,
     });
+    this.stage = 'idle';
     return launched;
   }
 
@@ -541,6 +552,11 @@ export class DialerEngine {
         agentId: call?.agentId ?? call?.requestedBy ?? null,
       },
     });
+  }
+
+  /** An agent paused or logged out: the pacer stops counting on them coming back soon. */
+  agentLeft(taskIds: string[], agentId: string) {
+    for (const id of taskIds) this.pacers.get(id)?.observe({ type: 'agentLeft', at: this.now(), agentId });
   }
 
   /** An agent became free (wrap-up done): the pacer may count on it again. */
