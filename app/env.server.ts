@@ -32,6 +32,8 @@ const EnvSchema = z.object({
     .min(1024)
     .max(1024 * 1024 * 1024)
     .default(2 * 1024 * 1024),
+  /** Database connections per process for Prisma (pg-boss and the live listener have their own). */
+  WAIHU_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string };

@@ -4,13 +4,13 @@ import { PrismaClient } from '../generated/prisma/client';
 import { forgetSingleton, singleton } from '../utils/singleton.server';
 
 function createClient(): PrismaClient {
-  const url = env().DATABASE_URL;
+  const { DATABASE_URL: url, WAIHU_DB_POOL_SIZE: max } = env();
   if (!url) throw new Error('DATABASE_URL is not set: open the database before using Prisma');
   // pg's pool waits for a free connection for ever by default: a starved or leaked pool would hang
-  // its callers silently (bench:load saw a dialer stop so). Fail loudly instead; keep-alive finds
+  // its callers silently. Fail loudly instead; keep-alive finds
   // connections a network dropped.
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 20_000, keepAlive: true }),
+    adapter: new PrismaPg({ connectionString: url, max, connectionTimeoutMillis: 20_000, keepAlive: true }),
   });
 }
 

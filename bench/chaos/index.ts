@@ -15,11 +15,12 @@ import {
   countWriteBacks,
 } from '../../app/modules/dialing/invariants.server';
 import { transitionTask } from '../../app/modules/tasks/tasks.server';
+import { seededRng } from '../../app/utils/seeded-random';
 import { seedCampaign } from './campaign';
 import { startClerk } from './clerk';
 import { startChaosCrm } from './crm';
 import { chaosPostgres, startFleet } from './processes';
-import { chaosSchedule, mulberry32 } from './schedule';
+import { chaosSchedule } from './schedule';
 
 // `npm run chaos` (docs/operations.md, "Chaos run"): a time-scaled predictive campaign on the sim
 // switch with two dialers and two workers, one of which is killed with SIGKILL and restarted every
@@ -70,7 +71,7 @@ say(
   `running ${MINUTES} campaign minutes at ${SCALE}x (${Math.round(runMs / 1000)} s): ${schedule.kills.length} kills ` +
     `${schedule.scaled ? `(intervals scaled ×${schedule.factor.toFixed(2)} to fit) ` : ''}and PostgreSQL restarted at ${Math.round(schedule.pgRestartAt / 1000)} s`,
 );
-const random = mulberry32(SEED);
+const random = seededRng(SEED);
 let kills = 0;
 let pgRestarts = 0;
 const events = [

@@ -1,25 +1,14 @@
 // When the chaos run kills: a process every 20–60 s (drawn from the seed). A run too short for
 // four kills at that pace has its intervals scaled down in proportion, so that every run kills at
 // least four times; PostgreSQL is restarted once, a little before the middle of the run.
+import { seededRng } from '../../app/utils/seeded-random';
 
 const MIN_MS = 20_000;
 const MAX_MS = 60_000;
 const AT_LEAST = 4;
 
-/** A small seeded random number generator (the same seed gives the same run). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export function chaosSchedule(runMs: number, seed: number) {
-  const random = mulberry32(seed * 7919 + 1);
+  const random = seededRng(seed * 7919 + 1);
   // The last 10 % of the run is left alone: the last process killed comes back before the drain.
   const window = runMs * 0.9;
   const gaps = Array.from({ length: 200 }, () => MIN_MS + random() * (MAX_MS - MIN_MS));

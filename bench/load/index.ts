@@ -43,7 +43,14 @@ function start(name: string, args: string[], extraEnv: Record<string, string> = 
   const log = path.join(dir, `${name}.log`);
   const out = fs.openSync(log, 'a');
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, WAIHU_LOG_LEVEL: 'warn', WAIHU_SIM_TIME_SCALE: String(TIME_SCALE), ...extraEnv },
+    // A web process for hundreds of workstations needs more than the default 10 connections (docs/operations.md).
+    env: {
+      ...process.env,
+      WAIHU_LOG_LEVEL: 'warn',
+      WAIHU_SIM_TIME_SCALE: String(TIME_SCALE),
+      WAIHU_DB_POOL_SIZE: process.env.WAIHU_DB_POOL_SIZE ?? '30',
+      ...extraEnv,
+    },
     stdio: ipc ? ['ignore', out, out, 'ipc'] : ['ignore', out, out],
   });
   children.push({ name, child, log });

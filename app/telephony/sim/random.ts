@@ -4,6 +4,8 @@
  * the dialer sent them: same seed and same ids → same outcomes.
  */
 
+import { seededRng } from '../../utils/seeded-random';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -23,18 +25,9 @@ export function hash32(text: string): number {
   return (h1 ^ h2) >>> 0;
 }
 
-/** mulberry32: small, fast, good enough for simulation. */
+/** A seeded stream (mulberry32, app/utils/seeded-random.ts). */
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return {
-    next() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+  return { next: seededRng(seed) };
 }
 
 /** A stream for one purpose, e.g. `streamFor(seed, 'call', callId)`. */
