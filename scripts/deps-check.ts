@@ -15,6 +15,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { resolveInLock } from './lockfile';
 
 const SOURCE_DIRS = ['app', 'server', 'bin', 'scripts', 'plugins', 'bench', 'e2e', 'tests'];
 /** Generated or installed code: it is not ours and is not where our dependencies are chosen. */
@@ -86,18 +87,6 @@ function readJson<T>(file: string): T | null {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch {
     return null;
-  }
-}
-
-/** The lockfile key a package `name` resolves to when required from the package at `fromKey` (Node's lookup). */
-function resolveInLock(packages: Record<string, LockEntry>, fromKey: string, name: string): string | null {
-  let base = fromKey;
-  for (;;) {
-    const key = `${base ? `${base}/` : ''}node_modules/${name}`;
-    if (packages[key]) return key;
-    if (!base) return null;
-    const at = base.lastIndexOf('node_modules/');
-    base = at <= 0 ? '' : base.slice(0, at - 1);
   }
 }
 

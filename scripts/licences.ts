@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { resolveInLock } from './lockfile';
 
 export const LICENCES_DOC = 'docs/licences.md';
 
@@ -127,18 +128,6 @@ function licenceOf(dir: string, lockLicence: string | undefined): Pick<LicenceRo
   if (declared && !/^SEE LICEN[CS]E IN/i.test(declared)) return { licence: declared, source: 'package.json' };
   const inferred = licenceFromFile(dir);
   return inferred ? { licence: inferred, source: 'LICENSE file' } : { licence: 'UNKNOWN', source: 'none' };
-}
-
-/** The lockfile key `name` resolves to when required from the package at `fromKey` (Node's lookup). */
-function resolveInLock(packages: Record<string, LockEntry>, fromKey: string, name: string): string | null {
-  let base = fromKey;
-  for (;;) {
-    const key = `${base ? `${base}/` : ''}node_modules/${name}`;
-    if (packages[key]) return key;
-    if (!base) return null;
-    const at = base.lastIndexOf('node_modules/');
-    base = at <= 0 ? '' : base.slice(0, at - 1);
-  }
 }
 
 /** Every installed package reachable from package.json `dependencies`, one row per name and version. */
